@@ -1,0 +1,20 @@
+"""GME program dashboard: page config and navigation. Run: streamlit run app.py"""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="GME program dashboard",
+    page_icon=":material/school:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("pages/home.py", title="Overview", icon=":material/home:", default=True),
+    st.Page("pages/explorer.py", title="Program explorer", icon=":material/search:"),
+    st.Page("pages/eligibility.py", title="Rotator eligibility check",
+            icon=":material/checklist:"),
+    st.Page("pages/visiting.py", title="Visiting students and verification",
+            icon=":material/badge:"),
+]
+
+st.navigation(PAGES).run()

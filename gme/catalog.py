@@ -1,0 +1,232 @@
+"""Load, validate and query the program catalog (a CSV file) with DuckDB.
+
+``load_catalog(path)`` checks the file row by row, so that a mistake is reported
+with its file, row and column and a way to fix it (``CatalogError``), then copies
+it into a typed in-memory DuckDB table whose DDL enforces the same rules again.
+After loading, the connection is locked down: no file access, no config changes.
+``Catalog.query(name, **params)`` runs ``queries/<name>.sql`` on its own cursor,
+binding values as ``$name`` parameters, and returns a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from gme import schema
+from gme.sql import load_sql, parameters
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CATALOG = ROOT / "data" / "programs.csv"
+CATALOG_ENV = "GME_CATALOG"
+MAX_BYTES = 64 * 1024 * 1024
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SETUP = ("create_programs_table", "create_normalize_macro",
+          "create_filtered_programs_macro")
+
+
+def catalog_path() -> Path:
+    """The catalog file: ``$GME_CATALOG`` if set, else ``data/programs.csv``."""
+    configured = os.environ.get(CATALOG_ENV, "").strip()
+    return Path(configured).expanduser() if configured else DEFAULT_CATALOG
+
+
+@dataclass
+class CatalogError(Exception):
+    """A catalog that cannot be used, described for the person who edits it."""
+
+    path: Path
+    problem: str
+    fix: str
+    row: int | None = None
+    column: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def location(self) -> str:
+        """Where the problem is: 'file', 'file, row 7' or 'file, row 7, column x'."""
+        parts = [str(self.path)]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    @property
+    def message(self) -> str:
+        return f"{self.location}: {self.problem} {self.fix}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Catalog:
+    """A loaded catalog: a locked-down DuckDB connection plus where it came from."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, rows: int):
+        self._con = con
+        self.path = path
+        self.rows = rows
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run ``queries/<name>.sql`` on a fresh cursor; extra params are ignored."""
+        sql = load_sql(name)
+        wanted = parameters(name)
+        missing = sorted(wanted - params.keys())
+        if missing:
+            raise TypeError(f"Query {name!r} needs parameters: {', '.join(missing)}")
+        with self._con.cursor() as cursor:
+            return cursor.execute(sql, {k: params[k] for k in wanted}).df()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def load_catalog(path: Path | str | None = None) -> Catalog:
+    """Validate the CSV at ``path`` and load it; raise ``CatalogError`` if unusable."""
+    path = Path(path) if path is not None else catalog_path()
+    rows = list(_validated_rows(path, _read_text(path)))
+    con = duckdb.connect(":memory:")
+    try:
+        for name in _SETUP:
+            con.execute(load_sql(name))
+        incoming = pd.DataFrame(rows, columns=["row_number", *schema.COLUMN_NAMES],
+                                dtype=object)
+        con.register("incoming", incoming)
+        try:
+            con.execute(load_sql("insert_programs"))
+        except duckdb.ConstraintException as exc:  # a rule the row checks missed
+            raise CatalogError(path, f"a value breaks a catalog rule ({exc}).",
+                               "Compare the file with data/README.md.") from None
+        con.unregister("incoming")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return Catalog(con, path, len(rows))
+
+
+def _read_text(path: Path) -> str:
+    """The file's text (UTF-8, BOM allowed), or a CatalogError saying why not."""
+    if not path.exists():
+        raise CatalogError(path, "the catalog file does not exist.",
+                           f"Create it, or set {CATALOG_ENV} to the catalog's path.")
+    if not path.is_file():
+        raise CatalogError(path, "this is not a file.",
+                           f"Point {CATALOG_ENV} at a CSV file.")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise CatalogError(path, f"the file is {size / 2**20:.0f} MB; the limit is "
+                           f"{MAX_BYTES // 2**20} MB.",
+                           "Remove rows or columns that are not catalog data.")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(path, f"byte {exc.start} is not valid UTF-8 text.",
+                           "Save the file as 'CSV UTF-8' in your spreadsheet program.",
+                           row=row) from None
+    if not text.strip():
+        raise CatalogError(path, "the file is empty.",
+                           "Restore the header row and the program rows.")
+    return text
+
+
+def _validated_rows(path: Path, text: str) -> Iterator[list[str]]:
+    """Yield ``[row_number, *values]`` for each data row, or raise CatalogError."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+        _check_header(path, header)
+        seen: dict[str, int] = {}
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue  # blank line
+            row = reader.line_num
+            record = _check_row(path, row, header, values)
+            pid = record["program_id"]
+            if pid in seen:
+                raise CatalogError(
+                    path, f"program_id '{pid}' is already used on row {seen[pid]}.",
+                    "Give each program its own program_id.", row, "program_id")
+            seen[pid] = row
+            yield [row, *(record[c] for c in schema.COLUMN_NAMES)]
+    except csv.Error as exc:
+        raise CatalogError(path, f"the CSV cannot be read ({exc}).",
+                           "Check for a stray double quote: a value with a comma or "
+                           "quote must be wrapped in double quotes, with inner quotes "
+                           "doubled.", row=reader.line_num) from None
+    if not seen:
+        raise CatalogError(path, "the file has a header but no programs.",
+                           "Add one row per program below the header.")
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    if len(header) == 1:
+        raise CatalogError(path, "the header is a single column, so the file is not "
+                           "comma-separated (semicolons or tabs?).",
+                           "Save it as CSV with commas between values.", row=1)
+    missing = [c for c in schema.COLUMN_NAMES if c not in header]
+    unknown = [h for h in header if h not in schema.BY_NAME]
+    if missing or unknown:
+        found = ", ".join(repr(h) for h in unknown) or "none"
+        raise CatalogError(
+            path, f"missing column(s): {', '.join(missing) or 'none'}; "
+            f"unknown column(s): {found}.",
+            f"The header must be exactly: {','.join(schema.COLUMN_NAMES)}.", row=1)
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise CatalogError(path, f"column(s) appear twice: {', '.join(duplicated)}.",
+                           "Keep one of each.", row=1)
+
+
+def _check_row(path: Path, row: int, header: list[str],
+               values: list[str]) -> Mapping[str, str]:
+    if len(values) != len(header):
+        raise CatalogError(
+            path, f"this row has {len(values)} values but the header has "
+            f"{len(header)}.", "Check for a missing or extra comma (an unquoted comma "
+            "inside a value, or a trailing comma).", row)
+    record = {h: v.strip() for h, v in zip(header, values, strict=True)}
+    for column in schema.COLUMNS:
+        _check_value(path, row, column, record[column.name])
+    return record
+
+
+def _check_value(path: Path, row: int, column: schema.Column, value: str) -> None:
+    name = column.name
+    if not value:
+        if column.required:
+            raise CatalogError(path, "this required value is empty.",
+                               "Fill it in.", row, name)
+        return
+    if len(value) > column.max_length:
+        raise CatalogError(path, f"the value is {len(value)} characters long; the "
+                           f"limit is {column.max_length}.", "Shorten it.", row, name)
+    if any(ord(ch) < 32 for ch in value):
+        raise CatalogError(path, "the value contains a control character (such as a "
+                           "line break or tab).", "Remove it.", row, name)
+    if column.vocabulary and value not in column.vocabulary:
+        raise CatalogError(path, f"'{value}' is not an allowed value.",
+                           f"Use one of: {', '.join(column.vocabulary)}.", row, name)
+    if column.integer and not value.isdigit():
+        raise CatalogError(path, f"'{value}' is not a whole number.",
+                           "Write digits only, or leave it empty if not stated.",
+                           row, name)
+    if name == "program_id" and not _SLUG.match(value):
+        raise CatalogError(path, f"'{value}' is not a valid program_id.",
+                           "Use lower-case letters, digits and single hyphens, e.g. "
+                           "'internal-medicine-residency'.", row, name)

@@ -1,0 +1,58 @@
+"""Overview page: the catalog's headline figures and what each page is for."""
+
+import streamlit as st
+
+from gme.app_data import get_catalog, query, show_catalog_error
+from gme.catalog import CatalogError
+from gme.config import load_institution
+
+institution = load_institution()["institution"]
+
+st.title("Graduate medical education programs")
+st.write(
+    f"What {institution['name']} trains, and how residents and students from "
+    "elsewhere can train with it."
+)
+
+try:
+    get_catalog()
+    summary = query("catalog_summary").iloc[0]
+    by_discipline = query("programs_by_discipline")
+except CatalogError as error:
+    show_catalog_error(error)
+else:
+    st.subheader("The catalog at a glance")
+    cols = st.columns(4)
+    cols[0].metric("Programs in total", int(summary["programs"]))
+    cols[1].metric("Residencies", int(summary["residencies"]))
+    cols[2].metric("Fellowships", int(summary["fellowships"]))
+    cols[3].metric("Other training programs", int(summary["other_programs"]),
+                   help="Practicum, training and degree programs.")
+    st.dataframe(
+        by_discipline.rename(columns={"discipline": "Trainee discipline",
+                                      "programs": "Programs"}),
+        hide_index=True,
+        width="content",
+        key="home_by_discipline",
+    )
+
+st.subheader("What you can do here")
+left, middle, right = st.columns(3)
+with left.container(border=True):
+    st.page_link("pages/explorer.py", label="Program explorer",
+                 icon=":material/search:")
+    st.write("Filter the programs by type, discipline, department, specialty and "
+             "site; see the program mix in charts; share or download the view.")
+with middle.container(border=True):
+    st.page_link("pages/eligibility.py", label="Rotator eligibility check",
+                 icon=":material/checklist:")
+    st.write("Residents and medical students elsewhere: check step by step whether "
+             "you meet the published qualifications to rotate here, and what to do "
+             "next.")
+with right.container(border=True):
+    st.page_link("pages/visiting.py", label="Visiting students and verification",
+                 icon=":material/badge:")
+    st.write("How visiting medical students apply, and how to request verification "
+             "of a former trainee's training.")
+
+st.caption(institution["source_note"])

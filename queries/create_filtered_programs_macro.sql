@@ -1,0 +1,18 @@
+-- filtered_programs(...): the catalog rows that pass every filter.
+-- Each list argument is a VARCHAR[]; an empty list means "no filter". The empty
+-- string '' in a list stands for "Not stated". search: every word of it must start
+-- a word of the program's name, specialty or aliases (case-insensitive).
+CREATE MACRO filtered_programs(types, disciplines, departments, specialties, sites,
+                               accreditations, search) AS TABLE
+SELECT *
+FROM programs
+WHERE (len(types) = 0 OR list_contains(types, program_type))
+  AND (len(disciplines) = 0 OR list_contains(disciplines, discipline))
+  AND (len(departments) = 0 OR list_contains(departments, coalesce(department, '')))
+  AND (len(specialties) = 0 OR list_contains(specialties, coalesce(specialty, '')))
+  AND (len(sites) = 0 OR list_contains(sites, coalesce(site, '')))
+  AND (len(accreditations) = 0
+       OR list_contains(accreditations, coalesce(accreditation, '')))
+  AND list_bool_and(list_transform(
+        string_split(trim(normalize_text(search)), ' '),
+        word -> word = '' OR contains(search_text, ' ' || word)))

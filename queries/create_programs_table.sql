@@ -1,0 +1,24 @@
+-- The typed catalog table. Vocabularies match gme/schema.py and data/README.md.
+CREATE TABLE programs (
+    row_number    INTEGER NOT NULL,          -- line in the CSV file (header = 1)
+    program_id    VARCHAR NOT NULL UNIQUE
+                  CHECK (regexp_full_match(program_id, '[a-z0-9]+(-[a-z0-9]+)*')),
+    name          VARCHAR NOT NULL CHECK (trim(name) <> ''),
+    program_type  VARCHAR NOT NULL CHECK (program_type IN
+                  ('Residency', 'Fellowship', 'Practicum', 'Training program',
+                   'Degree program')),
+    discipline    VARCHAR NOT NULL CHECK (discipline IN
+                  ('Physician', 'Pharmacy', 'Nursing', 'Psychology', 'Nutrition',
+                   'Administration', 'Clinical research')),
+    specialty     VARCHAR,
+    department    VARCHAR,
+    site          VARCHAR,
+    accreditation VARCHAR CHECK (accreditation IN
+                  ('ACGME', 'Non-ACGME', 'AOA', 'CODA', 'ASHP', 'APA', 'ACEND',
+                   'Other')),
+    positions     INTEGER CHECK (positions >= 0),
+    length_years  INTEGER CHECK (length_years BETWEEN 1 AND 10),
+    director      VARCHAR,
+    aliases       VARCHAR,
+    search_text   VARCHAR NOT NULL           -- normalised words, see normalize_text
+)
