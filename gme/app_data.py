@@ -39,7 +39,9 @@ def get_catalog() -> Catalog:
 
 
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _query(key: tuple[str, int, int], name: str, params: dict[str, Any]) -> pd.DataFrame:
+def _query(
+    key: tuple[str, int, int], name: str, params: dict[str, Any]
+) -> pd.DataFrame:
     return _load(*key).query(name, **params)
 
 

@@ -28,7 +28,7 @@ from gme.sql import load_sql, parameters
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "data" / "programs.csv"
 CATALOG_ENV = "GME_CATALOG"
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 40 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SETUP = ("create_programs_table", "create_normalize_macro",
           "create_filtered_programs_macro")
@@ -148,14 +148,16 @@ def _read_text(path: Path) -> str:
 def _validated_rows(path: Path, text: str) -> Iterator[list[str]]:
     """Yield ``[row_number, *values]`` for each data row, or raise CatalogError."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    seen: dict[str, int] = {}
+    last_line = 0  # the line on which the previous record ended
     try:
         header = [h.strip() for h in next(reader)]
         _check_header(path, header)
-        seen: dict[str, int] = {}
+        last_line = reader.line_num
         for values in reader:
+            row, last_line = last_line + 1, reader.line_num
             if not any(v.strip() for v in values):
                 continue  # blank line
-            row = reader.line_num
             record = _check_row(path, row, header, values)
             pid = record["program_id"]
             if pid in seen:
@@ -166,9 +168,9 @@ def _validated_rows(path: Path, text: str) -> Iterator[list[str]]:
             yield [row, *(record[c] for c in schema.COLUMN_NAMES)]
     except csv.Error as exc:
         raise CatalogError(path, f"the CSV cannot be read ({exc}).",
-                           "Check for a stray double quote: a value with a comma or "
-                           "quote must be wrapped in double quotes, with inner quotes "
-                           "doubled.", row=reader.line_num) from None
+                           "Look for a stray double quote: a value that contains a "
+                           "comma or a quote must be wrapped in double quotes, with "
+                           "inner quotes doubled.", row=last_line + 1) from None
     if not seen:
         raise CatalogError(path, "the file has a header but no programs.",
                            "Add one row per program below the header.")
@@ -182,11 +184,16 @@ def _check_header(path: Path, header: list[str]) -> None:
     missing = [c for c in schema.COLUMN_NAMES if c not in header]
     unknown = [h for h in header if h not in schema.BY_NAME]
     if missing or unknown:
-        found = ", ".join(repr(h) for h in unknown) or "none"
-        raise CatalogError(
-            path, f"missing column(s): {', '.join(missing) or 'none'}; "
-            f"unknown column(s): {found}.",
-            f"The header must be exactly: {','.join(schema.COLUMN_NAMES)}.", row=1)
+        problems = []
+        if missing:
+            problems.append(f"missing column(s): {', '.join(missing)}")
+        if unknown:
+            problems.append("unknown column(s): "
+                            + ", ".join(repr(h) for h in unknown))
+        hint = (f"Rename column '{unknown[0]}' to '{missing[0]}', or make the header "
+                if len(missing) == len(unknown) == 1 else "Make the header ")
+        raise CatalogError(path, "; ".join(problems) + ".",
+                           hint + f"exactly: {','.join(schema.COLUMN_NAMES)}.", row=1)
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise CatalogError(path, f"column(s) appear twice: {', '.join(duplicated)}.",

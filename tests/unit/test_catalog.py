@@ -1,0 +1,197 @@
+"""The real catalog loads with the expected counts; the data layer behaves."""
+
+from __future__ import annotations
+
+import csv
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from gme import schema, sql
+from gme.catalog import CatalogError, catalog_path, load_catalog
+from gme.sql import UnknownQueryError, available, load_sql, parameters
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT.parent / "shared" / "source" / "programs-page.txt"
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The real catalog, loaded once."""
+    return load_catalog(ROOT / "data" / "programs.csv")
+
+
+def _source_program_names() -> list[str]:
+    lines = SOURCE.read_text(encoding="utf-8").splitlines()
+    start = lines.index("Transform your medical career with residency + fellowship "
+                        "programs") + 1
+    end = lines.index("Residency rotator")
+    return [line.removeprefix("- ") for line in lines[start:end]]
+
+
+def test_real_catalog_has_54_programs(real):
+    """All 54 programs of the source page, one row each."""
+    assert real.rows == 54
+    assert int(real.query("catalog_summary")["programs"].iloc[0]) == 54
+
+
+def test_names_are_exactly_the_source_pages(real):
+    """Each name is written exactly as the page writes it, in the page's order."""
+    if not SOURCE.exists():
+        pytest.fail(f"source page missing at {SOURCE}")
+    with (ROOT / "data" / "programs.csv").open(encoding="utf-8") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    assert names == _source_program_names()
+    assert len(names) == 54
+
+
+def test_counts_per_type(real):
+    """22 residencies, 29 fellowships and one each of the other kinds."""
+    counts = dict(real.query("programs_by_type").itertuples(index=False))
+    assert counts == {"Residency": 22, "Fellowship": 29, "Practicum": 1,
+                      "Training program": 1, "Degree program": 1}
+
+
+def test_counts_per_discipline(real):
+    """46 physician programs, 3 pharmacy, and one each of five other professions."""
+    counts = dict(real.query("programs_by_discipline").itertuples(index=False))
+    assert counts == {"Physician": 46, "Pharmacy": 3, "Nursing": 1, "Psychology": 1,
+                      "Nutrition": 1, "Administration": 1, "Clinical research": 1}
+
+
+def test_page_stated_facts_are_recorded(real):
+    """The three pharmacy sites and the non-ACGME fellowship, and nothing invented."""
+    with (ROOT / "data" / "programs.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    sites = {r["site"] for r in rows if r["site"]}
+    assert sites == {"Lowell General Hospital", "MelroseWakefield Hospital",
+                     "Tufts Medical Center"}
+    assert [r["program_id"] for r in rows if r["accreditation"]] == [
+        "clinical-decision-making-fellowship"]
+    for column in ("positions", "length_years", "director"):
+        assert all(r[column] == "" for r in rows), f"{column} is not on the page"
+
+
+def test_fellowship_parents_follow_acgme(real):
+    """Subspecialties sit under their ACGME parent; shared ones: multidisciplinary."""
+    with (ROOT / "data" / "programs.csv").open(encoding="utf-8") as handle:
+        dept = {r["program_id"]: r["department"] for r in csv.DictReader(handle)}
+    assert dept["electrophysiology-fellowship"] == "Internal Medicine"
+    assert dept["maternal-fetal-medicine-fellowship"] == "Obstetrics and Gynecology"
+    assert dept["magnetic-resonance-imaging-fellowship"] == "Radiology"
+    assert dept["vascular-surgery-fellowship"] == "Vascular Surgery"
+    for shared in ("hand-surgery", "critical-care-medicine", "sleep-medicine",
+                   "hospice-palliative-medicine", "neuro-critical-care"):
+        assert dept[f"{shared}-fellowship"] == "Multidisciplinary"
+
+
+def _is_setup(name: str) -> bool:
+    body = re.sub(r"--[^\n]*", "", load_sql(name)).strip().upper()
+    return body.startswith(("CREATE", "INSERT"))
+
+
+def test_every_query_runs_on_the_fixture_catalog(fixtures):
+    """Every SELECT in queries/ runs with typical parameters, so no column can hide."""
+    catalog = load_catalog(fixtures / "small_catalog.csv")
+    values = {"types": [], "disciplines": [], "departments": [], "specialties": [],
+              "sites": [], "accreditations": [], "search": ""}
+    selects = [name for name in available() if not _is_setup(name)]
+    assert len(selects) >= 3
+    for name in selects:
+        missing = parameters(name) - values.keys()
+        assert not missing, f"{name}: give the test a value for {missing}"
+        assert list(catalog.query(name, **values).columns), name
+
+
+def test_unknown_query_name_fails_clearly():
+    """A missing query file names itself and lists the known ones."""
+    with pytest.raises(UnknownQueryError, match="programs_by_type"):
+        load_sql("no_such_query")
+    with pytest.raises(UnknownQueryError):
+        load_sql("../data/programs")
+
+
+def test_missing_parameter_is_an_error(fixtures, monkeypatch, tmp_path):
+    """A query run without one of its $parameters says which one."""
+    (tmp_path / "probe.sql").write_text("SELECT count(*) FROM programs "
+                                        "WHERE discipline = $discipline")
+    catalog = load_catalog(fixtures / "small_catalog.csv")
+    monkeypatch.setattr(sql, "QUERIES_DIR", tmp_path)
+    load_sql.cache_clear()
+    parameters.cache_clear()
+    try:
+        with pytest.raises(TypeError, match="discipline"):
+            catalog.query("probe")
+        assert catalog.query("probe", discipline="Pharmacy").iloc[0, 0] == 1
+    finally:
+        monkeypatch.undo()
+        load_sql.cache_clear()
+        parameters.cache_clear()
+
+
+def test_catalog_path_follows_environment(monkeypatch, tmp_path):
+    """GME_CATALOG points the app at another catalog; unset means the default."""
+    monkeypatch.delenv("GME_CATALOG", raising=False)
+    assert catalog_path() == ROOT / "data" / "programs.csv"
+    monkeypatch.setenv("GME_CATALOG", str(tmp_path / "x.csv"))
+    assert catalog_path() == tmp_path / "x.csv"
+
+
+def test_connection_is_locked_down(fixtures, tmp_path):
+    """After loading, no query can read files or change the configuration."""
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n1\n", encoding="utf-8")
+    catalog = load_catalog(fixtures / "small_catalog.csv")
+    with catalog._con.cursor() as cursor:
+        with pytest.raises(Exception, match="disabled|Permission"):
+            cursor.execute(f"SELECT * FROM read_csv('{secret}')").fetchall()
+        with pytest.raises(Exception, match="locked"):
+            cursor.execute("SET enable_external_access = true")
+
+
+def test_loading_never_writes_the_file(fixtures, tmp_path):
+    """The catalog file is byte-for-byte unchanged after loading."""
+    copy = tmp_path / "programs.csv"
+    copy.write_bytes((fixtures / "small_catalog.csv").read_bytes())
+    before = copy.read_bytes(), copy.stat().st_mtime_ns
+    load_catalog(copy).query("programs_by_type")
+    assert (copy.read_bytes(), copy.stat().st_mtime_ns) == before
+
+
+def test_queries_from_many_threads_agree(real):
+    """Cursors keep concurrent queries apart: every thread gets the right answer."""
+    errors: list[str] = []
+
+    def work(i: int) -> None:
+        for _ in range(30):
+            counts = dict(real.query("programs_by_type").itertuples(index=False))
+            if counts["Fellowship"] != 29 or counts["Residency"] != 22:
+                errors.append(f"thread {i}: {counts}")
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_schema_vocabularies_match_the_ddl(fixtures, tmp_path):
+    """A value allowed by gme.schema loads; DuckDB rejects one outside it."""
+    header = ",".join(schema.COLUMN_NAMES)
+    rows = [f"p-{i},Program {i},{t},Physician,,,,,,,," for i, t in
+            enumerate(schema.PROGRAM_TYPES)]
+    rows += [f"d-{i},Program d{i},Residency,{d},,,,,,,," for i, d in
+             enumerate(schema.DISCIPLINES)]
+    rows += [f"a-{i},Program a{i},Residency,Physician,,,,{a},,,," for i, a in
+             enumerate(schema.ACCREDITATIONS)]
+    path = tmp_path / "all.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert load_catalog(path).rows == len(rows)
+    with pytest.raises(CatalogError):
+        bad = tmp_path / "bad.csv"
+        bad.write_text(header + "\nx,X,Internship,Physician,,,,,,,,\n",
+                       encoding="utf-8")
+        load_catalog(bad)
