@@ -81,8 +81,9 @@ class AppServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited early:\n{self.log()}")
             try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
+                health = f"{self.url}/_stcore/health"
+                with urllib.request.urlopen(health, timeout=2) as response:
+                    if response.read() == b"ok":
                         return
             except OSError:
                 time.sleep(0.2)
