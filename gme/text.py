@@ -11,7 +11,7 @@ def escape_markdown(text: object) -> str:
     """``text`` with every Markdown/HTML-significant character backslash-escaped.
 
     Streamlit renders Markdown in ``st.markdown``, ``st.error`` and labels, so a
-    catalog value such as ``<b>x</b>`` or ``[x](http://evil)`` must be escaped to
+    catalog value such as ``<b>x</b>`` or ``[x](link)`` must be escaped to
     appear as typed. Line breaks become spaces.
     """
     flat = " ".join(str(text).split())

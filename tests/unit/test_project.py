@@ -1,0 +1,85 @@
+"""Standing rules checked on the repository itself: config, README, pins, code."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_APP = "pip install -r requirements.txt && streamlit run app.py"
+RUN_TESTS = "pip install -r requirements-dev.txt && pytest"
+
+
+def _python_sources() -> list[Path]:
+    folders = ["gme", "pages", "bench"]
+    files = [ROOT / "app.py"]
+    for folder in folders:
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return files
+
+
+def test_streamlit_config_turns_usage_statistics_off():
+    """Telemetry is off, errors show no traceback, the server binds to loopback."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["headless"] is True
+    assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_readme_gives_the_two_commands():
+    """The README's run and test commands are the ones CI and users rely on."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert RUN_APP in readme
+    assert RUN_TESTS in readme
+    assert RUN_TESTS in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("package", ["streamlit", "pandas", "plotly", "duckdb"])
+def test_requirements_pin_exact_installed_versions(package):
+    """The four runtime packages are pinned exactly, to what the tests run on."""
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    match = re.search(rf"^{package}==(\S+)$", text, re.MULTILINE)
+    assert match, f"{package} is not pinned with == in requirements.txt"
+    assert match.group(1) == version(package)
+
+
+def test_no_unsafe_html_anywhere():
+    """No page or module turns on raw HTML rendering."""
+    offenders = [str(p) for p in _python_sources()
+                 if "unsafe_allow_html=True" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_no_sql_built_from_strings():
+    """SQL text only comes from queries/*.sql: no f-strings or % handed to execute."""
+    pattern = re.compile(r"\.(execute|sql|query)\(\s*(f[\"']|[\"'][^\"']*[\"']\s*%)")
+    offenders = [str(p) for p in _python_sources()
+                 if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_every_module_has_a_docstring():
+    """Each Python module starts with a docstring saying what it is for."""
+    import ast
+
+    missing = [str(p.relative_to(ROOT)) for p in _python_sources()
+               if p.name != "__init__.py" or p.stat().st_size
+               if ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) is None]
+    assert missing == []
+
+
+def test_no_network_addresses_in_runtime_code():
+    """The app loads nothing from the network: no http(s) URL in app code."""
+    offenders = []
+    for path in _python_sources():
+        if path.parts[-2] == "bench":
+            continue
+        for url in re.findall(r"https?://[^\s\"')]+", path.read_text("utf-8")):
+            if not url.startswith(("http://127.0.0.1", "http://localhost")):
+                offenders.append(f"{path.name}: {url}")
+    assert offenders == []
