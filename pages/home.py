@@ -5,13 +5,21 @@ import streamlit as st
 from gme.app_data import get_catalog, query, show_catalog_error
 from gme.catalog import CatalogError
 from gme.config import load_institution
+from gme.navigation import ensure_app_navigation
+from gme.text import escape_markdown
 
-institution = load_institution()["institution"]
+ensure_app_navigation()
 
 st.title("Graduate medical education programs")
+try:
+    institution = load_institution()["institution"]
+except ValueError as error:
+    st.error(f"The institution settings cannot be read: {escape_markdown(error)}",
+             icon=":material/error:")
+    institution = {"name": "this institution", "source_note": ""}
 st.write(
-    f"What {institution['name']} trains, and how residents and students from "
-    "elsewhere can train with it."
+    f"What {escape_markdown(institution['name'])} trains, and how residents and "
+    "students from elsewhere can train with it."
 )
 
 try:
@@ -55,4 +63,5 @@ with right.container(border=True):
     st.write("How visiting medical students apply, and how to request verification "
              "of a former trainee's training.")
 
-st.caption(institution["source_note"])
+if institution.get("source_note"):
+    st.caption(escape_markdown(institution["source_note"]))

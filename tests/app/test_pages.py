@@ -39,3 +39,14 @@ def test_broken_catalog_gives_message_not_exception(page, monkeypatch, tmp_path)
         assert any("cannot be loaded" in e.value for e in at.error)
         assert any("missing column" in e.value for e in at.error)
     assert broken.read_text(encoding="utf-8") == "program_id,name\nx,y\n"
+
+
+def test_broken_institution_settings_give_a_message(monkeypatch, tmp_path):
+    """A broken data/institution.toml is explained on the overview, no traceback."""
+    broken = tmp_path / "institution.toml"
+    broken.write_text("[institution\nname = 'x'\n", encoding="utf-8")
+    monkeypatch.setenv("GME_INSTITUTION", str(broken))
+    at = open_page()
+    assert not at.exception, at.exception
+    assert any("institution settings cannot be read" in e.value for e in at.error)
+    assert at.metric, "the catalog figures still show"
