@@ -15,4 +15,4 @@ WHERE (len(types) = 0 OR list_contains(types, program_type))
        OR list_contains(accreditations, coalesce(accreditation, '')))
   AND list_bool_and(list_transform(
         string_split(trim(normalize_text(search)), ' '),
-        word -> word = '' OR contains(search_text, ' ' || word)))
+        lambda word: word = '' OR contains(search_text, ' ' || word)))
