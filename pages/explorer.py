@@ -1,6 +1,148 @@
-"""Placeholder: this page is built by its own issue."""
+"""Program explorer: filter the catalog, see the program mix, share or download it.
+
+The filters live in the URL: read once per visit into the widgets (untrusted, so
+checked by gme.filters), written back when they change. Every query result is
+cached per filter state (gme.app_data.query); gme.charts builds the figures from
+small pre-aggregated frames.
+"""
+
+import functools
 
 import streamlit as st
 
-st.title("explorer")
-st.info("This page is being built.")
+from gme import charts, export, filters
+from gme.app_data import catalog_key, get_catalog, query, show_catalog_error
+from gme.catalog import CatalogError
+from gme.navigation import ensure_app_navigation
+from gme.text import escape_markdown
+
+KEYS = {f.key: f"explorer_{f.key}" for f in filters.FACETS}
+SEARCH, NOTICES = "explorer_q", "explorer_notices"
+
+
+def url() -> dict[str, list[str]]:
+    """The page's query parameters, every value of each key."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def read_url(options: dict[str, list[str]]) -> None:
+    """Put the URL's filters into the widgets; keep notices for what was ignored."""
+    chosen, notices = filters.parse_query_params(url(), options)
+    for facet in filters.FACETS:
+        st.session_state[KEYS[facet.key]] = list(chosen.selected(facet))
+    st.session_state[SEARCH] = chosen.search
+    st.session_state[NOTICES] = (notices, chosen)  # shown until the filters change
+
+
+def clear_filters() -> None:
+    """Button callback: every filter and the search back to empty."""
+    for key in KEYS.values():
+        st.session_state[key] = []
+    st.session_state[SEARCH] = ""
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def mix_view(catalog_version: tuple, params: dict) -> charts.MixView | None:
+    """Figures and charts of one filter state, built once and shared read-only."""
+    mix = query("explorer_mix", **params)
+    if mix.empty:
+        return None
+    return charts.mix_view(mix, query("explorer_programs", **params))
+
+
+def show_chart(chart: charts.Chart) -> None:
+    """A chart, its text alternative, and its data in an expander (sent on open)."""
+    key = f"explorer_{chart.key}"
+    st.plotly_chart(chart.figure, config=charts.PLOTLY_CONFIG, key=key,
+                    alt=chart.description)
+    st.caption(escape_markdown(chart.description))
+    with st.expander("Show the data behind this chart", key=f"{key}_data",
+                     on_change="rerun") as box:
+        if box.open:
+            st.dataframe(chart.table, hide_index=True, key=f"{key}_table",
+                         alt=f"Data of the chart: {chart.description}")
+
+
+ensure_app_navigation()
+st.title("Program explorer")
+try:
+    catalog = get_catalog()
+    options = filters.catalog_options(query("explorer_facet_values"))
+except CatalogError as error:
+    show_catalog_error(error)
+    st.stop()
+
+if SEARCH not in st.session_state:  # first run of this visit: the URL decides
+    read_url(options)
+current = filters.from_selections(
+    {key: st.session_state.get(state_key, []) for key, state_key in KEYS.items()},
+    st.session_state.get(SEARCH, ""), options)
+for facet in filters.FACETS:  # values, not stale labels; refreshes the labels shown
+    st.session_state[KEYS[facet.key]] = list(current.selected(facet))
+if current.query_params() != url():  # write back: the link shares this view
+    st.query_params.from_dict(current.query_params())
+params = current.sql_params()
+
+st.write("Filter the programs, see the mix at a glance, and share or download "
+         "exactly what you see: the link in the address bar keeps your filters.")
+notices, read = st.session_state.get(NOTICES, ([], None))
+if notices and current == read:
+    st.warning("Some settings in the link were ignored:\n\n" + "\n".join(
+        f"- {escape_markdown(n)}" for n in notices), icon=":material/link_off:")
+
+counts = filters.facet_options(options, query("explorer_facet_counts", **params))
+with st.container(border=True):
+    st.text_input("Search programs by name, specialty or abbreviation",
+                  key=SEARCH, max_chars=filters.MAX_VALUE_LENGTH,
+                  placeholder="e.g. EP, heme/onc, cardio",
+                  help="Every word must start a word of the program's name, "
+                       "specialty or common abbreviations; case does not matter.")
+    columns = st.columns(3)
+    for i, facet in enumerate(filters.FACETS):
+        facet_counts = counts[facet.key]
+        columns[i % 3].multiselect(
+            facet.label, list(facet_counts), key=KEYS[facet.key], placeholder="All",
+            format_func=lambda v, c=facet_counts: filters.option_label(v, c.get(v, 0)),
+            help="The number after each option is how many programs you would see "
+                 "with it, given the other filters.")
+    st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
+              icon=":material/filter_alt_off:", disabled=not current.active)
+
+view = mix_view(catalog_key(), params)
+if view is None:
+    st.info("No program matches these filters. Remove a filter or change the "
+            "search to see programs again.", icon=":material/search_off:")
+    st.button("Clear filters and show all programs", key="explorer_clear_empty",
+              on_click=clear_filters, type="primary")
+    st.stop()
+
+total = view.key_figures["Programs"]
+for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
+                                  strict=True):
+    column.metric(label, f"{value:,}")
+for chart in view.charts:
+    show_chart(chart)
+
+rows = query("explorer_programs", **params)
+st.subheader(f"The {total:,} programs")
+st.caption(f"Showing the first {len(rows):,}, by type then name; the CSV download "
+           "has all of them." if len(rows) < total else "Sorted by type, then name.")
+st.dataframe(charts.programs_table(rows), hide_index=True, key="explorer_table",
+             alt="The filtered programs, one row each")
+st.download_button(
+    "Download CSV", file_name="gme-programs.csv", mime="text/csv",
+    data=functools.partial(export.filtered_csv, catalog, params),
+    key="explorer_download", on_click="ignore", icon=":material/download:",
+    help=f"The {total:,} filtered programs with the catalog's columns. Cells that "
+         "a spreadsheet could run as a formula start with '.")
+
+with st.expander("Data completeness: which details are not stated",
+                 key="explorer_completeness", on_change="rerun") as box:
+    if box.open:
+        st.dataframe(
+            charts.completeness_table(query("explorer_completeness", **params)),
+            hide_index=True, key="explorer_completeness_table", height="content",
+            column_config={
+                "Complete": st.column_config.ProgressColumn(
+                    format="percent", min_value=0, max_value=1),
+                "Programs without a value": st.column_config.ListColumn()})

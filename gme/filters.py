@@ -1,0 +1,236 @@
+"""The explorer's filters: one ``Filters`` value and its round trips.
+
+- URL -> Filters: ``parse_query_params`` treats the URL as untrusted text. It keeps
+  only known keys and values the catalog has, and returns a plain-language notice
+  for everything it ignored (unknown keys, unknown values, over-long values,
+  control characters), so a typo or a hostile link never crashes the page.
+- Filters -> URL: ``Filters.query_params`` (shareable, reload-safe).
+- Filters -> SQL: ``Filters.sql_params`` (bound ``$name`` parameters, never text).
+- Facet options: ``facet_options`` merges the catalog's values with their counts.
+
+Inside Filters and the widgets, ``''`` stands for "Not stated" (an empty column);
+in the URL it is written ``Not stated``. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gme.schema import BY_NAME, NOT_STATED
+
+MAX_VALUE_LENGTH = 200  # characters; longer URL values are ignored
+_QUOTE_LENGTH = 40  # characters of an ignored value quoted back in a notice
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_COUNT_SUFFIX = re.compile(r"^(?P<label>.*) \((?P<count>\d[\d,]*)\)$")
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One multiselect filter: URL key, catalog column, SQL parameter, label."""
+
+    key: str  # URL parameter, e.g. "type"
+    column: str  # catalog column, e.g. "program_type"
+    param: str  # SQL parameter and Filters field, e.g. "types"
+    label: str  # widget label
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("type", "program_type", "types", "Program type"),
+    Facet("discipline", "discipline", "disciplines", "Trainee discipline"),
+    Facet("department", "department", "departments", "Department"),
+    Facet("specialty", "specialty", "specialties", "Specialty"),
+    Facet("site", "site", "sites", "Site"),
+    Facet("accreditation", "accreditation", "accreditations", "Accreditation"),
+)
+SEARCH_KEY = "q"
+URL_KEYS = frozenset({f.key for f in FACETS} | {SEARCH_KEY})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The active filters; empty tuples and '' mean "no filter"."""
+
+    types: tuple[str, ...] = ()
+    disciplines: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    accreditations: tuple[str, ...] = ()
+    search: str = ""
+
+    def selected(self, facet: Facet) -> tuple[str, ...]:
+        """The values chosen for ``facet``."""
+        return getattr(self, facet.param)
+
+    @property
+    def active(self) -> bool:
+        """True when any filter or the search narrows the catalog."""
+        return bool(self.search) or any(self.selected(f) for f in FACETS)
+
+    def sql_params(self) -> dict[str, list[str] | str]:
+        """Bound parameters for the explorer's queries: lists and the search text."""
+        params: dict[str, list[str] | str] = {
+            f.param: list(self.selected(f)) for f in FACETS}
+        params["search"] = self.search
+        return params
+
+    def query_params(self) -> dict[str, list[str]]:
+        """The URL form: repeatable facet keys and ``q``; empty filters left out."""
+        params = {f.key: [v or NOT_STATED for v in self.selected(f)]
+                  for f in FACETS if self.selected(f)}
+        if self.search:
+            params[SEARCH_KEY] = [self.search]
+        return params
+
+
+def catalog_options(values: pd.DataFrame) -> dict[str, list[str]]:
+    """{facet key: every value the catalog has} from explorer_facet_values."""
+    found: dict[str, list[str]] = {f.key: [] for f in FACETS}
+    for facet, value in zip(values["facet"].tolist(), values["value"].tolist(),
+                            strict=True):
+        if facet in found:
+            found[facet].append(value)
+    return found
+
+
+def display_value(value: str) -> str:
+    """How a facet value reads in the page: '' -> 'Not stated'."""
+    return value or NOT_STATED
+
+
+def option_label(value: str, count: int) -> str:
+    """A multiselect option: 'Fellowship (28)', 'Not stated (3)'."""
+    return f"{display_value(value)} ({count:,})"
+
+
+def clean_search(text: str) -> str:
+    """The search text with surrounding and repeated whitespace removed."""
+    return " ".join(str(text).split())[:MAX_VALUE_LENGTH]
+
+
+def from_selections(selections: Mapping[str, Sequence[str]], search: str,
+                    options: Mapping[str, Collection[str]]) -> Filters:
+    """Filters from widget values, keyed by facet key; unknown values are dropped.
+
+    A multiselect may hand back a label it showed in an earlier run ('Fellowship
+    (29)') instead of the value, because the counts in its labels change; those
+    are mapped back to their value by ``resolve_selection``.
+    """
+    chosen = {f.param: tuple(resolve_selection(selections.get(f.key, ()),
+                                               options.get(f.key, ())))
+              for f in FACETS}
+    return Filters(**chosen, search=clean_search(search))
+
+
+def resolve_selection(values: Sequence[str], options: Collection[str]) -> list[str]:
+    """Each value as a known option (stale 'Label (N)' labels mapped back), deduped."""
+    by_label: dict[str, str] | None = None
+    resolved: list[str] = []
+    for value in values:
+        if value not in options:
+            by_label = by_label or {display_value(o): o for o in options}
+            match = _COUNT_SUFFIX.match(str(value))
+            value = by_label.get(match["label"]) if match else None
+        if value is not None and value not in resolved:
+            resolved.append(value)
+    return resolved
+
+
+def parse_query_params(
+    params: Mapping[str, Sequence[str]], options: Mapping[str, Collection[str]]
+) -> tuple[Filters, list[str]]:
+    """Filters from the URL, and a notice for each thing ignored.
+
+    ``params`` maps each URL key to all its values (``st.query_params.get_all``);
+    ``options`` maps each facet key to the values the catalog has ('' = not
+    stated). Notices are plain text naming what was ignored; escape them before
+    showing them as Markdown.
+    """
+    notices: list[str] = []
+    chosen: dict[str, tuple[str, ...]] = {}
+    for key in params:
+        if key not in URL_KEYS:
+            notices.append(f"Ignored the unknown link setting {_quote(key)}.")
+    for facet in FACETS:
+        kept = _facet_values(facet, params.get(facet.key, ()),
+                             options.get(facet.key, ()), notices)
+        chosen[facet.param] = tuple(kept)
+    search = _search_value(params.get(SEARCH_KEY, ()), notices)
+    return Filters(**chosen, search=search), notices
+
+
+def facet_options(options: Mapping[str, Collection[str]],
+                  counts: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """{facet key: {value: programs}} for every catalog value, 0 where none match.
+
+    ``options`` is ``catalog_options(...)``; ``counts`` has facet | value |
+    programs for the values that match (explorer_facet_counts). Program types keep
+    the vocabulary's order; other values are alphabetical, '' (Not stated) last.
+    """
+    found = {(f, v): int(n) for f, v, n in counts[["facet", "value", "programs"]]
+             .itertuples(index=False)}
+    return {facet.key: {v: found.get((facet.key, v), 0)
+                        for v in sorted(options.get(facet.key, ()),
+                                        key=_option_order(facet))}
+            for facet in FACETS}
+
+
+def _option_order(facet: Facet):
+    """Sort key: a controlled vocabulary's own order, else alphabetical; '' last."""
+    vocabulary = BY_NAME[facet.column].vocabulary
+    if vocabulary:
+        return lambda v: (v == "", vocabulary.index(v) if v in vocabulary
+                          else len(vocabulary), v)
+    return lambda v: (v == "", v.casefold(), v)
+
+
+def _facet_values(facet: Facet, values: Sequence[str], allowed: Collection[str],
+                  notices: list[str]) -> list[str]:
+    kept: list[str] = []
+    for raw in values:
+        if (problem := _text_problem(raw)) is not None:
+            notices.append(f"Ignored a {facet.label.lower()} value in the link: "
+                           f"{problem}.")
+            continue
+        value = "" if raw.strip() == NOT_STATED else raw.strip()
+        if value not in allowed:
+            notices.append(f"Ignored {facet.label.lower()} {_quote(raw)}: no program "
+                           "in the catalog has it.")
+        elif value not in kept:
+            kept.append(value)
+    return kept
+
+
+def _search_value(values: Sequence[str], notices: list[str]) -> str:
+    usable = []
+    for raw in values:
+        if (problem := _text_problem(raw)) is not None:
+            notices.append(f"Ignored a search in the link: {problem}.")
+        else:
+            usable.append(clean_search(raw))
+    if len(usable) > 1:
+        notices.append(f"The link gives {len(usable)} searches; used the first, "
+                       f"{_quote(usable[0])}.")
+    return usable[0] if usable else ""
+
+
+def _text_problem(value: str) -> str | None:
+    """Why a URL value cannot be used, or None if it can."""
+    if len(value) > MAX_VALUE_LENGTH:
+        return (f"it is {len(value):,} characters long (the limit is "
+                f"{MAX_VALUE_LENGTH})")
+    if _CONTROL.search(value):
+        return f"{_quote(value)} contains control characters"
+    return None
+
+
+def _quote(text: str) -> str:
+    """``text`` quoted for a notice: control characters shown as '?', shortened."""
+    shown = _CONTROL.sub("?", str(text))
+    if len(shown) > _QUOTE_LENGTH:
+        shown = shown[:_QUOTE_LENGTH] + "…"
+    return f"“{shown}”"

@@ -1,0 +1,194 @@
+"""The program explorer, run through the real app with AppTest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, open_page
+
+FIXTURE = ROOT / "tests" / "fixtures" / "explorer_catalog.csv"
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """{label: value} of the page's KPIs."""
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at: AppTest):
+    """The programs table (the dataframe keyed explorer_table) as a DataFrame."""
+    return next(d.value for d in at.dataframe if "Program" in d.value.columns)
+
+
+def url(at: AppTest) -> dict[str, list[str]]:
+    """The page's query parameters, every value of each key as a list."""
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def unescaped(text: str) -> str:
+    """Markdown text without escaping backslashes."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def choose(at: AppTest, facet: str, values: list[str]) -> AppTest:
+    """Select ``values`` in the facet's multiselect and rerun."""
+    return at.multiselect(key=f"explorer_{facet}").set_value(values).run()
+
+
+@pytest.fixture
+def explorer_fixture(monkeypatch):
+    """Open the explorer on tests/fixtures/explorer_catalog.csv."""
+    monkeypatch.setenv("GME_CATALOG", str(FIXTURE))
+
+    def _open(**query_params):
+        return open_page("explorer", **query_params)
+    return _open
+
+
+def test_fellowship_and_physician_give_the_28_physician_fellowships():
+    """Type Fellowship + discipline Physician: 28 programs, figures and table agree."""
+    at = open_page("explorer")
+    assert metrics(at)["Programs"] == "54"
+    choose(at, "type", ["Fellowship"])
+    choose(at, "discipline", ["Physician"])
+    assert not at.exception
+    assert metrics(at) == {"Programs": "28", "Residencies": "0",
+                           "Fellowships": "28", "Departments": "10"}
+    rows = table(at)
+    assert len(rows) == 28
+    assert set(rows["Type"]) == {"Fellowship"}
+    assert set(rows["Discipline"]) == {"Physician"}
+    assert "Administrative Fellowship" not in set(rows["Program"])
+    assert url(at) == {"type": ["Fellowship"], "discipline": ["Physician"]}
+
+
+def test_option_labels_count_what_each_option_would_show():
+    """With discipline Physician, the type options read 'Fellowship (28)'."""
+    at = open_page("explorer", discipline="Physician")
+    options = at.multiselect(key="explorer_type").options
+    assert "Fellowship (28)" in options
+    assert "Residency (18)" in options
+    assert "Practicum (0)" in options  # still listed, marked with 0
+    assert at.multiselect(key="explorer_discipline").value == ["Physician"]
+
+
+def test_url_restores_filters_and_search():
+    """Opening a shared link reproduces the view."""
+    at = open_page("explorer", type=["Fellowship", "Residency"], q="cardio")
+    assert not at.exception
+    assert at.multiselect(key="explorer_type").value == ["Fellowship", "Residency"]
+    assert at.text_input(key="explorer_q").value == "cardio"
+    assert metrics(at)["Programs"] == str(len(table(at)))
+    assert set(table(at)["Type"]) <= {"Fellowship", "Residency"}
+    assert not at.warning
+
+
+def test_hostile_url_values_are_ignored_with_a_notice():
+    """SQL, long strings, control characters and unknown keys: ignored, named."""
+    at = open_page("explorer", type=["Fellowship", "'; DROP TABLE programs; --"],
+                   q="x" * 10_000, site="\x00evil", tpye="Residency")
+    assert not at.exception
+    assert metrics(at)["Programs"] == "29"  # Fellowship alone applied
+    notice = unescaped(at.warning[0].value)
+    assert "DROP TABLE programs" in notice
+    assert "10,000 characters" in notice
+    assert "control characters" in notice
+    assert "“tpye”" in notice
+    assert url(at) == {"type": ["Fellowship"]}  # the link is cleaned up
+    choose(at, "discipline", ["Physician"])
+    assert not at.warning  # the notice goes once the person changes the view
+
+
+def test_search_box_finds_abbreviations_and_updates_the_url():
+    """'EP' finds the electrophysiology fellowship and lands in the URL."""
+    at = open_page("explorer")
+    at.text_input(key="explorer_q").input("EP").run()
+    assert table(at)["Program"].tolist() == ["Electrophysiology Fellowship Program"]
+    assert url(at) == {"q": ["EP"]}
+
+
+def test_charts_follow_the_filters():
+    """Three titled charts, each with a text alternative, redrawn on a filter."""
+    at = open_page("explorer")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    choose(at, "type", ["Residency"])
+    captions = [unescaped(c.value) for c in at.caption]
+    assert any(c.startswith("22 programs in 3 trainee disciplines") for c in captions)
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert '"Fellowship"' not in spec and '"Residency"' in spec
+
+
+def test_clear_filters_returns_to_the_whole_catalog():
+    """The Clear filters button empties every filter, the search and the URL."""
+    at = open_page("explorer", type="Fellowship", q="cardio")
+    at.button(key="explorer_clear").click().run()
+    assert metrics(at)["Programs"] == "54"
+    assert at.text_input(key="explorer_q").value == ""
+    assert url(at) == {}
+
+
+def test_no_match_shows_a_message_and_a_way_back_not_empty_charts():
+    """A search that finds nothing: friendly text, a Clear button, no charts."""
+    at = open_page("explorer", q="zzzz")
+    assert "No program matches" in at.info[0].value
+    assert not at.get("plotly_chart")
+    assert not at.metric
+    at.button(key="explorer_clear_empty").click().run()
+    assert metrics(at)["Programs"] == "54"
+
+
+def test_completeness_lists_what_is_not_stated():
+    """Opening Data completeness shows each column's gaps for the filtered set."""
+    at = open_page("explorer", type="Fellowship", discipline="Physician")
+    at.session_state["explorer_completeness"] = True
+    at.run()
+    completeness = next(d.value for d in at.dataframe
+                        if "Column" in d.value.columns).set_index("Column")
+    assert completeness.loc["Program", "Not stated"] == 0
+    assert completeness.loc["Department", "Not stated"] == 1
+    assert list(completeness.loc["Department", "Programs without a value"]) == [
+        "Clinical Decision Making Fellowship Program (non-AC GME)"]
+    assert completeness.loc["Program director", "With a value"] == 0
+
+
+def test_download_is_exactly_the_filtered_rows_with_formulas_neutralised(
+        explorer_fixture, monkeypatch):
+    """The CSV button's file: the filtered programs, formula cells made text."""
+    registered = []
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data, *args, **kwargs):
+        registered.append(data)
+        return original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    at = explorer_fixture(type=["Training program", "Practicum"])
+    assert not at.exception
+    assert at.get("download_button")
+    text = registered[-1]().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["program_id"] for r in rows] == ["psych-practicum", "formula-program"]
+    formula = rows[1]
+    assert formula["name"].startswith("'=HYPERLINK(")
+    assert formula["specialty"] == "'+Clinical Nutrition"
+    assert formula["site"] == "'@South Hospital"
+    assert "row_number" not in rows[0] and "search_text" not in rows[0]
+
+
+def test_fixture_catalog_counts_and_not_stated_option(explorer_fixture):
+    """On the fixture, 'Not stated' is a department option with its count."""
+    at = explorer_fixture(type="Fellowship", discipline="Physician")
+    assert metrics(at)["Programs"] == "5"
+    options = at.multiselect(key="explorer_department").options
+    assert "Not stated (1)" in options
+    assert "Internal Medicine (3)" in options
+    choose(at, "department", [""])
+    assert table(at)["Program"].tolist() == ["Clinical Decision Making Fellowship"]
+    assert table(at)["Department"].tolist() == ["Not stated"]
+    assert url(at)["department"] == ["Not stated"]

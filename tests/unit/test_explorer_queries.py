@@ -1,0 +1,195 @@
+"""The explorer's queries on tests/fixtures/explorer_catalog.csv (12 programs).
+
+The fixture is small enough to count by hand: 6 fellowships (5 physician, 1
+administration), 4 residencies (3 physician, 1 pharmacy), 1 practicum, 1 training
+program; 4 programs at North Hospital, 6 with no site; 1 with no department.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gme import filters
+from gme.catalog import load_catalog
+from gme.filters import Filters
+from gme.schema import COLUMN_NAMES, PROGRAM_TYPES
+
+
+@pytest.fixture(scope="module")
+def catalog(request):
+    """The explorer fixture catalog, loaded once for this module."""
+    path = request.config.rootpath / "tests" / "fixtures" / "explorer_catalog.csv"
+    loaded = load_catalog(path)
+    yield loaded
+    loaded.close()
+
+
+def ids(catalog, **chosen) -> list[str]:
+    """program_ids the table query returns for the given Filters fields."""
+    rows = catalog.query("explorer_programs", **Filters(**chosen).sql_params())
+    return sorted(rows["program_id"])
+
+
+def counts(catalog, **chosen) -> dict[str, dict[str, int]]:
+    """Facet options with counts, zero-filled, for the given Filters fields."""
+    options = filters.catalog_options(catalog.query("explorer_facet_values"))
+    found = catalog.query("explorer_facet_counts", **Filters(**chosen).sql_params())
+    return filters.facet_options(options, found)
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("EP", ["ep-fellowship"]),
+    ("ep", ["ep-fellowship"]),
+    ("heme/onc", ["heme-onc-fellowship"]),
+    ("Heme Onc", ["heme-onc-fellowship"]),
+    ("hem/onc", ["heme-onc-fellowship"]),
+    ("cardio", ["cardiology-fellowship", "cardiothoracic-residency",
+                "ep-fellowship"]),
+    ("CARDS", ["cardiology-fellowship"]),
+    ("onc", ["heme-onc-fellowship"]),
+    ("peds", ["peds-residency"]),
+    ("pharmd", ["pharmacy-residency-north"]),
+    ("clinical decision", ["cdm-fellowship"]),
+])
+def test_search_matches_word_prefixes_in_name_specialty_and_aliases(
+        catalog, search, expected):
+    """Abbreviations and word starts find what a person expects, in any case."""
+    assert ids(catalog, search=search) == expected
+
+
+def test_search_is_word_prefix_not_substring(catalog):
+    """'path' starts no word (Hematopathology is one word), so it finds nothing."""
+    assert ids(catalog, search="path") == []
+
+
+def test_search_with_sql_text_is_just_text(catalog):
+    """A search that looks like SQL matches nothing and breaks nothing."""
+    assert ids(catalog, search="'; DROP TABLE programs; --") == []
+    assert len(ids(catalog)) == 12
+
+
+def test_empty_filters_return_every_program(catalog):
+    """No filter, no search: all 12 programs."""
+    assert len(ids(catalog)) == 12
+
+
+def test_filters_combine_with_and_across_facets_and_or_within(catalog):
+    """Two types OR together; a discipline then narrows them."""
+    assert len(ids(catalog, types=("Fellowship", "Residency"))) == 10
+    assert len(ids(catalog, types=("Fellowship", "Residency"),
+                   disciplines=("Physician",))) == 8
+
+
+def test_not_stated_selects_programs_with_an_empty_value(catalog):
+    """'' stands for "Not stated": the program without a department, the six without
+    a site."""
+    assert ids(catalog, departments=("",)) == ["cdm-fellowship"]
+    assert len(ids(catalog, sites=("",))) == 6
+    assert len(ids(catalog, sites=("", "North Hospital"))) == 10
+
+
+def test_facet_counts_exclude_each_facets_own_filter(catalog):
+    """Fellowship + Physician: each facet is counted under the other filter only."""
+    found = counts(catalog, types=("Fellowship",), disciplines=("Physician",))
+    assert found["type"] == {"Residency": 3, "Fellowship": 5, "Practicum": 0,
+                             "Training program": 0}
+    assert found["discipline"] == {"Physician": 5, "Pharmacy": 0, "Psychology": 0,
+                                   "Nutrition": 0, "Administration": 1}
+    assert found["department"]["Internal Medicine"] == 3
+    assert found["department"][""] == 1
+    assert found["site"]["North Hospital"] == 2
+    assert found["site"][""] == 3
+    assert found["accreditation"] == {"ACGME": 3, "Non-ACGME": 1, "ASHP": 0, "": 1}
+
+
+@pytest.mark.parametrize("chosen", [
+    {}, {"types": ("Fellowship",), "disciplines": ("Physician",)},
+    {"search": "cardio"}, {"sites": ("", "North Hospital"),
+                           "accreditations": ("ACGME",)},
+    {"departments": ("",), "search": "clinical"},
+    {"types": ("Residency",), "specialties": ("Pharmacy", "Pediatrics")},
+], ids=lambda c: ",".join(c) or "none")
+def test_each_count_is_what_choosing_that_option_would_show(catalog, chosen):
+    """A facet count equals the rows shown with that value as the facet's filter."""
+    found = counts(catalog, **chosen)
+    for facet in filters.FACETS:
+        for value, count in found[facet.key].items():
+            picked = {**chosen, facet.param: (value,)}
+            assert count == len(ids(catalog, **picked)), (facet.key, value)
+
+
+def test_facet_counts_list_every_catalog_value_even_with_zero(catalog):
+    """Options that would match nothing are kept with 0, never dropped."""
+    found = counts(catalog, search="cardio")
+    assert found["type"] == {"Residency": 1, "Fellowship": 2, "Practicum": 0,
+                             "Training program": 0}
+    assert set(found["site"]) == {"North Hospital", "South Hospital",
+                                  "@South Hospital", ""}
+    assert found["site"]["South Hospital"] == 0
+
+
+def test_facet_counts_without_filters_sum_to_the_catalog(catalog):
+    """With nothing selected each facet's counts add up to all 12 programs."""
+    found = counts(catalog)
+    for facet in filters.FACETS:
+        assert sum(found[facet.key].values()) == 12, facet.key
+
+
+def test_not_stated_is_last_and_types_follow_the_vocabulary(catalog):
+    """Option order: vocabulary order for types, '' (Not stated) last elsewhere."""
+    found = counts(catalog)
+    assert list(found["type"]) == [t for t in PROGRAM_TYPES if t in found["type"]]
+    assert list(found["department"])[-1] == ""
+    assert list(found["site"])[-1] == ""
+
+
+def test_mix_is_small_and_sums_to_the_filtered_count(catalog):
+    """The chart data is one row per type/discipline/department that occurs."""
+    mix = catalog.query("explorer_mix", **Filters(types=("Fellowship",)).sql_params())
+    assert list(mix.columns) == ["program_type", "discipline", "department",
+                                 "programs"]
+    assert mix["programs"].sum() == 6
+    assert len(mix) == 4  # IM (Physician), Pathology, '' and Administration
+
+
+def test_table_is_sorted_by_type_order_then_name(catalog):
+    """Residencies first (the vocabulary's order), then by name within a type."""
+    rows = catalog.query("explorer_programs", **Filters().sql_params())
+    order = [PROGRAM_TYPES.index(t) for t in rows["program_type"]]
+    assert order == sorted(order)
+    residencies = rows.loc[rows["program_type"] == "Residency", "name"].tolist()
+    assert residencies == sorted(residencies)
+
+
+def test_table_and_export_have_catalog_columns_only(catalog):
+    """No internal columns (row_number, search_text) reach the page or the file."""
+    params = Filters().sql_params()
+    for name in ("explorer_programs", "explorer_export"):
+        assert tuple(catalog.query(name, **params).columns) == COLUMN_NAMES
+
+
+def test_completeness_counts_values_and_names_the_programs_without(catalog):
+    """Per column: programs with a value, without one, and which ones lack it."""
+    result = catalog.query("explorer_completeness",
+                           **Filters(types=("Fellowship",)).sql_params())
+    by_column = result.set_index("column_name")
+    assert set(by_column.index) == set(COLUMN_NAMES)
+    assert by_column.loc["name", "missing"] == 0
+    assert by_column.loc["department", "with_value"] == 5
+    assert list(by_column.loc["department", "missing_programs"]) == [
+        "Clinical Decision Making Fellowship"]
+    assert by_column.loc["director", "missing"] == 6
+
+
+def test_synthetic_catalog_loads_and_counts_add_up(tmp_path):
+    """bench.synth writes a valid catalog; the explorer's counts cover every row."""
+    from bench.synth import write_catalog
+
+    synthetic = load_catalog(write_catalog(tmp_path / "synthetic.csv", 500))
+    assert synthetic.rows == 500
+    options = filters.catalog_options(synthetic.query("explorer_facet_values"))
+    found = filters.facet_options(options, synthetic.query(
+        "explorer_facet_counts", **Filters().sql_params()))
+    assert all(sum(found[f.key].values()) == 500 for f in filters.FACETS)
+    assert len(found["site"]) > 10  # many sites, like a national catalog
+    synthetic.close()
