@@ -186,9 +186,22 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-results/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+def screenshot(page, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """Save a whole-page screenshot under test-results/screenshots/.
+
+    Streamlit scrolls inside its main area, not the document, so the viewport is
+    stretched to the main area's height for the shot and then restored.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(height,
+                                                                  size["height"])})
+    wait_for_app(page)
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')")
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
