@@ -7,6 +7,11 @@ that folder as the page list, and a deep link such as ``/explorer`` runs
 every file). ``app.py``'s ``st.navigation`` switches the legacy mode off, but only
 once it has run. Each page calls ``ensure_app_navigation()`` first: in legacy mode
 it switches the mode off and reruns, so the same URL now goes through ``app.py``.
+
+``AppTest`` resets the legacy flag before every run it makes, so under AppTest the
+switch would rerun every page twice on every interaction; there it is skipped (the
+page then runs as AppTest always ran it). The real-browser test
+``tests/e2e/test_navigation.py`` checks the behaviour on a real server.
 """
 
 from __future__ import annotations
@@ -20,6 +25,6 @@ def ensure_app_navigation() -> None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future Streamlit without the legacy mode
         return
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.get_option("global.appTest"):
         PagesManager.uses_pages_directory = False
         st.rerun()

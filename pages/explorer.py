@@ -13,6 +13,7 @@ import streamlit as st
 from gme import charts, export, filters
 from gme.app_data import catalog_key, get_catalog, query, show_catalog_error
 from gme.catalog import CatalogError
+from gme.explorer import ExplorerState, explorer_state, ordered_options
 from gme.navigation import ensure_app_navigation
 from gme.text import escape_markdown
 
@@ -42,12 +43,15 @@ def clear_filters() -> None:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def mix_view(catalog_version: tuple, params: dict) -> charts.MixView | None:
-    """Figures and charts of one filter state, built once and shared read-only."""
-    mix = query("explorer_mix", **params)
-    if mix.empty:
-        return None
-    return charts.mix_view(mix, query("explorer_programs", **params))
+def state_of(catalog_version: tuple, params: dict) -> ExplorerState:
+    """Counts, figures, charts and table of one filter state, shared read-only."""
+    return explorer_state(get_catalog(), options_of(catalog_version), params)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def options_of(catalog_version: tuple) -> dict[str, list[str]]:
+    """Every value of every facet, in display order (options and URL allow-list)."""
+    return ordered_options(filters.catalog_options(query("explorer_facet_values")))
 
 
 def show_chart(chart: charts.Chart) -> None:
@@ -66,8 +70,8 @@ def show_chart(chart: charts.Chart) -> None:
 ensure_app_navigation()
 st.title("Program explorer")
 try:
-    catalog = get_catalog()
-    options = filters.catalog_options(query("explorer_facet_values"))
+    catalog, version = get_catalog(), catalog_key()
+    options = options_of(version)
 except CatalogError as error:
     show_catalog_error(error)
     st.stop()
@@ -82,6 +86,7 @@ for facet in filters.FACETS:  # values, not stale labels; refreshes the labels s
 if current.query_params() != url():  # write back: the link shares this view
     st.query_params.from_dict(current.query_params())
 params = current.sql_params()
+state = state_of(version, params)
 
 st.write("Filter the programs, see the mix at a glance, and share or download "
          "exactly what you see: the link in the address bar keeps your filters.")
@@ -90,7 +95,6 @@ if notices and current == read:
     st.warning("Some settings in the link were ignored:\n\n" + "\n".join(
         f"- {escape_markdown(n)}" for n in notices), icon=":material/link_off:")
 
-counts = filters.facet_options(options, query("explorer_facet_counts", **params))
 with st.container(border=True):
     st.text_input("Search programs by name, specialty or abbreviation",
                   key=SEARCH, max_chars=filters.MAX_VALUE_LENGTH,
@@ -99,16 +103,15 @@ with st.container(border=True):
                        "specialty or common abbreviations; case does not matter.")
     columns = st.columns(3)
     for i, facet in enumerate(filters.FACETS):
-        facet_counts = counts[facet.key]
         columns[i % 3].multiselect(
-            facet.label, list(facet_counts), key=KEYS[facet.key], placeholder="All",
-            format_func=lambda v, c=facet_counts: filters.option_label(v, c.get(v, 0)),
+            facet.label, options[facet.key], key=KEYS[facet.key], placeholder="All",
+            format_func=state.labels[facet.key].__getitem__,
             help="The number after each option is how many programs you would see "
                  "with it, given the other filters.")
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
               icon=":material/filter_alt_off:", disabled=not current.active)
 
-view = mix_view(catalog_key(), params)
+view = state.view
 if view is None:
     st.info("No program matches these filters. Remove a filter or change the "
             "search to see programs again.", icon=":material/search_off:")
@@ -123,11 +126,10 @@ for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
 for chart in view.charts:
     show_chart(chart)
 
-rows = query("explorer_programs", **params)
 st.subheader(f"The {total:,} programs")
-st.caption(f"Showing the first {len(rows):,}, by type then name; the CSV download "
-           "has all of them." if len(rows) < total else "Sorted by type, then name.")
-st.dataframe(charts.programs_table(rows), hide_index=True, key="explorer_table",
+st.caption(f"Showing the first {state.shown:,}, by type then name; the CSV download "
+           "has all of them." if state.shown < total else "Sorted by type, then name.")
+st.dataframe(state.table, hide_index=True, key="explorer_table",
              alt="The filtered programs, one row each")
 st.download_button(
     "Download CSV", file_name="gme-programs.csv", mime="text/csv",

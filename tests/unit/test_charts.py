@@ -199,3 +199,18 @@ def test_figures_are_valid_plotly_specs():
     for chart in charts.mix_view(MIX).charts:
         rebuilt = go.Figure(chart.figure.to_dict())
         assert rebuilt.layout.title.text == chart.figure.layout.title.text
+
+
+def test_real_catalog_figures_pass_full_validation():
+    """The figures built (unvalidated) for the real catalog pass Plotly's checks."""
+    from gme.catalog import load_catalog
+
+    catalog = load_catalog()
+    params = {"types": [], "disciplines": [], "departments": [], "specialties": [],
+              "sites": [], "accreditations": [], "search": ""}
+    view = charts.mix_view(catalog.query("explorer_mix", **params),
+                           catalog.query("explorer_programs", **params))
+    for chart in view.charts:
+        go.Figure(chart.figure.to_dict())  # raises ValueError on a bad property
+    with pytest.raises(ValueError):
+        go.Figure({"data": [{"type": "bar", "colour": "red"}]})

@@ -1,0 +1,67 @@
+"""gme.explorer: one filter state's counts, figures and table, queried in parallel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gme import filters
+from gme.catalog import load_catalog
+from gme.explorer import explorer_state, ordered_options, run_queries
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The real catalog and its facet values in display order."""
+    catalog = load_catalog(ROOT / "data" / "programs.csv")
+    options = filters.catalog_options(catalog.query("explorer_facet_values"))
+    return catalog, ordered_options(options)
+
+
+def _params(**chosen):
+    return filters.Filters(**chosen).sql_params()
+
+
+def test_parallel_queries_equal_sequential_ones(real):
+    """Running the three queries side by side changes no result."""
+    catalog, _ = real
+    params = _params(types=("Fellowship",), search="cardio")
+    parallel = run_queries(catalog, params)
+    for frame, name in zip(parallel, ("explorer_facet_counts", "explorer_mix",
+                                      "explorer_programs"), strict=True):
+        assert frame.equals(catalog.query(name, **params))
+
+
+def test_fellowship_physician_state(real):
+    """Type Fellowship + discipline Physician: 28 programs, counts for every option."""
+    catalog, ordered = real
+    state = explorer_state(catalog, ordered,
+                           _params(types=("Fellowship",), disciplines=("Physician",)))
+    assert state.total == 28 and state.shown == 28 and len(state.table) == 28
+    assert state.counts["type"]["Fellowship"] == 28  # other filters: Physician
+    assert state.counts["type"]["Residency"] == 18
+    assert state.counts["discipline"]["Administration"] == 1  # zero-count kept too
+    assert state.counts["discipline"]["Nursing"] == 0
+    assert state.labels["type"]["Fellowship"] == "Fellowship (28)"
+    assert state.labels["site"][""] == "Not stated (28)"
+    assert list(state.counts["type"]) == list(ordered["type"])
+
+
+def test_no_match_has_no_view(real):
+    """A search that matches nothing gives total 0 and no figures."""
+    catalog, ordered = real
+    state = explorer_state(catalog, ordered, _params(search="zzzz"))
+    assert state.view is None and state.total == 0 and state.table.empty
+    assert all(n == 0 for n in state.counts["type"].values())
+
+
+def test_options_keep_display_order(real):
+    """Types follow the vocabulary; other values alphabetical, Not stated last."""
+    _, ordered = real
+    assert ordered["type"] == ["Residency", "Fellowship", "Practicum",
+                               "Training program", "Degree program"]
+    assert ordered["site"][-1] == ""
+    assert ordered["department"][:2] == ["Administration", "Anesthesiology"]
