@@ -39,6 +39,12 @@ PLOTLY_CONFIG = {"displaylogo": False,
 MAX_BARS = 25  # departments beyond this are summed into one bar
 TREE_LEAF_LIMIT = 150  # show programs as leaves of the hierarchy up to this many
 OTHER_DEPARTMENTS = "All other departments"
+# Shown as headings above the charts (a Plotly title cannot wrap on a phone).
+TITLES = {
+    "by_discipline": "Programs by trainee discipline and program type",
+    "by_department": "Programs per department, by program type",
+    "hierarchy": "Program types, departments and programs (click a box to zoom in)",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Chart:
     """One chart of the explorer with its text alternative and underlying table."""
 
     key: str
+    title: str  # what the chart shows; the page shows it as a heading
     figure: go.Figure
     description: str
     table: pd.DataFrame
@@ -65,12 +72,12 @@ def mix_view(mix: pd.DataFrame, programs: pd.DataFrame | None = None) -> MixView
     figures = key_figures(mix)
     leaves = programs if figures["Programs"] <= TREE_LEAF_LIMIT else None
     return MixView(figures, (
-        Chart("by_discipline", by_discipline_figure(mix), describe_by_discipline(mix),
-              type_table(mix, "discipline")),
-        Chart("by_department", by_department_figure(mix),
+        Chart("by_discipline", TITLES["by_discipline"], by_discipline_figure(mix),
+              describe_by_discipline(mix), type_table(mix, "discipline")),
+        Chart("by_department", TITLES["by_department"], by_department_figure(mix),
               describe_by_department(mix), type_table(mix, "department")),
-        Chart("hierarchy", hierarchy_figure(mix, leaves), describe_hierarchy(mix),
-              tree_table(mix)),
+        Chart("hierarchy", TITLES["hierarchy"], hierarchy_figure(mix, leaves),
+              describe_hierarchy(mix), tree_table(mix)),
     ))
 
 
@@ -222,14 +229,12 @@ def completeness_table(completeness: pd.DataFrame) -> pd.DataFrame:
 
 def by_discipline_figure(mix: pd.DataFrame) -> go.Figure:
     """Horizontal bars: programs per trainee discipline, stacked by type."""
-    return _stacked_bars(groups(mix, "discipline"),
-                         "Programs by trainee discipline and program type")
+    return _stacked_bars(groups(mix, "discipline"))
 
 
 def by_department_figure(mix: pd.DataFrame) -> go.Figure:
     """Horizontal bars: programs per department (largest first), stacked by type."""
-    return _stacked_bars(_top(groups(mix, "department")),
-                         "Programs per department, by program type")
+    return _stacked_bars(_top(groups(mix, "department")))
 
 
 def hierarchy_figure(mix: pd.DataFrame, programs: pd.DataFrame | None = None
@@ -265,12 +270,12 @@ def hierarchy_figure(mix: pd.DataFrame, programs: pd.DataFrame | None = None
              "branchvalues": "total",
              "marker": {"colors": [type_colour(t) for t in types],
                         "line": {"width": 1}},
+             "textfont": {"color": [label_colour(type_colour(t)) for t in types]},
              "hovertext": [_escape(v) for v in hover],
              "hovertemplate": "%{hovertext}<extra></extra>",
              "texttemplate": "%{label}<br>%{value:,}", "maxdepth": 2,
              "pathbar": {"visible": True}, "tiling": {"pad": 2}}
-    return _figure([trace], "Program types, their departments and programs "
-                   "(click a box to zoom in)", height=560)
+    return _figure([trace], height=520, showlegend=False)
 
 
 # --- text alternatives -----------------------------------------------------------
@@ -312,7 +317,7 @@ def describe_hierarchy(mix: pd.DataFrame) -> str:
 
 # --- helpers -------------------------------------------------------------------
 
-def _stacked_bars(bars: list[Group], title: str) -> go.Figure:
+def _stacked_bars(bars: list[Group]) -> go.Figure:
     bars = bars[::-1]  # Plotly draws the first category at the bottom
     names = [_escape(g.name) for g in bars]
     traces = []
@@ -330,13 +335,13 @@ def _stacked_bars(bars: list[Group], title: str) -> go.Figure:
             "insidetextanchor": "middle",
             "textfont": {"color": label_colour(colour)},
             "hovertemplate": f"%{{y}}<br>{program_type}: %{{x:,}}<extra></extra>"})
-    return _figure(traces, title, height=120 + 30 * len(bars), barmode="stack",
+    return _figure(traces, height=130 + 30 * len(bars), barmode="stack",
                    showlegend=True, uniformtext={"minsize": 10, "mode": "hide"},
                    xaxis={"automargin": True, "rangemode": "tozero",
                           "title": {"text": "Programs"}})
 
 
-def _figure(traces: list[dict], title: str, height: int, **layout) -> go.Figure:
+def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
     """A Figure from plain dicts, not validated property by property at run time.
 
     Plotly's validation of every property is most of the cost of building a figure
@@ -344,9 +349,12 @@ def _figure(traces: list[dict], title: str, height: int, **layout) -> go.Figure:
     validates every figure these functions build instead.
     """
     spec = {"data": traces, "layout": {
-        "title": {"text": title}, "height": height, "template": {},
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
-        "legend": {"title": {"text": "Program type"}, "traceorder": "normal"},
+        "height": height, "template": {},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+        # Above the plot, left to right: keeps the bars wide on a phone too.
+        "legend": {"title": {"text": "Program type"}, "traceorder": "normal",
+                   "orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
+                   "yanchor": "bottom"},
         "yaxis": {"automargin": True}, **layout}}
     return go.Figure(spec, _validate=False)
 

@@ -57,6 +57,7 @@ def options_of(catalog_version: tuple) -> dict[str, list[str]]:
 def show_chart(chart: charts.Chart) -> None:
     """A chart, its text alternative, and its data in an expander (sent on open)."""
     key = f"explorer_{chart.key}"
+    st.subheader(chart.title, anchor=False)
     st.plotly_chart(chart.figure, config=charts.PLOTLY_CONFIG, key=key,
                     alt=chart.description)
     st.caption(escape_markdown(chart.description))
@@ -126,7 +127,7 @@ for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
 for chart in view.charts:
     show_chart(chart)
 
-st.subheader(f"The {total:,} programs")
+st.subheader(f"The {total:,} programs" if total != 1 else "The 1 program")
 st.caption(f"Showing the first {state.shown:,}, by type then name; the CSV download "
            "has all of them." if state.shown < total else "Sorted by type, then name.")
 st.dataframe(state.table, hide_index=True, key="explorer_table",

@@ -147,6 +147,9 @@ def page(browser, app_server, request) -> Iterator:
 def wait_for_app(page) -> None:
     """Wait until the app is connected and its script has finished running."""
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]")
+    # Right after goto the state can read notRunning before the first run starts:
+    # also wait for the page to have content (as Streamlit's own e2e suite does).
+    page.wait_for_selector("[data-testid=stMain] [data-testid=stElementContainer]")
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
 
 

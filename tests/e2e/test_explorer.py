@@ -1,0 +1,266 @@
+"""The Program explorer in a real browser: filters, URL, search, CSV and axe."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import (
+    DESKTOP,
+    MOBILE,
+    ROOT,
+    AppServer,
+    assert_no_exception,
+    axe_violations,
+    describe,
+    open_app,
+    screenshot,
+    wait_for_app,
+)
+
+SEARCH_LABEL = "Search programs by name, specialty or abbreviation"
+FORMULA_CATALOG = ROOT / "tests" / "fixtures" / "ok" / "formula_cells.csv"
+# The bars of both bar charts, summed: every program is in exactly one bar segment.
+CHART_TOTALS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(el => el.data && el.data.length && el.data[0].type === 'bar')
+    .map(el => el.data.reduce((sum, t) => sum + t.x.reduce((a, b) => a + b, 0), 0))"""
+
+
+def catalog_rows(path: Path = ROOT / "data" / "programs.csv") -> list[dict[str, str]]:
+    """The catalog CSV read with the csv module: the tests' independent oracle."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+CATALOG = catalog_rows()
+NO_SIDEWAYS_SCROLL = """() => [document.documentElement,
+    document.querySelector('[data-testid=stMain]')]
+    .every(el => el.scrollWidth <= el.clientWidth)"""
+SHARED_LINK = "?type=Fellowship&discipline=Physician"
+PHYSICIAN_FELLOWSHIPS = {r["program_id"] for r in CATALOG
+                         if r["program_type"] == "Fellowship"
+                         and r["discipline"] == "Physician"}
+
+
+def expect_programs(page, count: int) -> None:
+    """The "Programs" key figure, the table heading and its rows all show
+    ``count``."""
+    figure = page.get_by_test_id("stMetric").filter(has_text="Programs")
+    expect(figure.get_by_test_id("stMetricValue")).to_have_text(f"{count:,}")
+    heading = re.compile(rf"^The {count:,} programs?$")  # "program" would be right
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").first.locator("table[role=grid]")
+    expect(grid).to_have_attribute("aria-rowcount", str(count + 1))  # + header
+    assert_no_exception(page)
+
+
+def expect_chart_totals(page, count: int) -> None:
+    """Both bar charts (the Plotly figures in the page) add up to ``count``."""
+    try:
+        page.wait_for_function(f"n => ({CHART_TOTALS})().length === 2 && "
+                               f"({CHART_TOTALS})().every(total => total === n)",
+                               arg=count)
+    except PlaywrightTimeout:
+        totals = page.evaluate(CHART_TOTALS)
+        raise AssertionError(f"bar chart totals {totals}, expected {count}") from None
+
+
+def choose(page, facet: str, option: str) -> None:
+    """Open the ``facet`` multiselect with the mouse and pick the option that
+    starts with ``option`` (its label ends with a count)."""
+    page.get_by_role("combobox", name=facet).click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(option)} \(")).click()
+    page.keyboard.press("Escape")  # close the list
+    wait_for_app(page)
+    expect(page.get_by_test_id("stMultiSelect").filter(has_text=facet)
+           ).to_contain_text(option)
+
+
+def search(page, text: str) -> None:
+    """Type ``text`` into the search box and press Enter."""
+    box = page.get_by_role("textbox", name=SEARCH_LABEL)
+    box.fill(text)
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def download_csv(page) -> list[dict[str, str]]:
+    """Click Download CSV and read the file's rows (header taken from the file)."""
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "gme-programs.csv"
+    return catalog_rows(Path(download.path()))
+
+
+def first_cell(page):
+    """The table's first cell (the first program's name) in the grid's DOM copy."""
+    return page.get_by_test_id("stDataFrame").first.get_by_test_id("glide-cell-0-0")
+
+
+def open_explorer(page, url: str, query: str = "") -> None:
+    """Open the explorer (with ``query``) and wait for its charts."""
+    open_app(page, url, f"explorer{query}")
+    # Plotly's JavaScript loads lazily on a browser's first chart: allow for it.
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=20_000)
+
+
+@pytest.fixture(scope="module")
+def warm_context(browser):
+    """One context for this module's tests: its HTTP and code caches make the
+    explorer's Plotly bundle parse faster on each later visit. Every page still
+    gets its own app session."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(warm_context, app_server, request):
+    """A fresh page (and app session) in the warm context; prints the server log
+    if the test fails."""
+    new_page = warm_context.new_page()
+    new_page.set_viewport_size(DESKTOP)
+    yield new_page
+    new_page.close()
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print(f"--- server log ({app_server.log_path}) ---\n{app_server.log()[-5000:]}")
+
+
+@pytest.fixture(scope="module")
+def formula_server(browser):
+    """The app over a tiny catalog whose cells start with = + @."""
+    server = AppServer(env={"GME_CATALOG": str(FORMULA_CATALOG)},
+                       log_name="formula-server")
+    yield server
+    server.stop()
+
+
+def test_explorer_loads_with_figures_charts_and_table(page, app_server):
+    """The explorer shows all 54 programs in its figures, charts and table, at a
+    desktop's width and, resized, at a phone's width without sideways scrolling."""
+    open_explorer(page, app_server.url)
+    expect_programs(page, len(CATALOG))
+    for chart in page.locator(".js-plotly-plot").all():
+        expect(chart).to_be_visible()
+    expect_chart_totals(page, len(CATALOG))
+    expect(page.get_by_role("button", name="Clear filters")).to_be_disabled()
+    screenshot(page, "explorer-desktop")
+    page.set_viewport_size(MOBILE)
+    expect(page.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the page scrolls sideways on a phone"
+    screenshot(page, "explorer-mobile")
+
+
+def test_filters_chosen_with_mouse_change_view_and_url(page, app_server):
+    """Fellowship then Physician: 54 -> 29 -> 28 in figures, chart and table; the
+    URL carries both filters and a reload restores the view."""
+    open_explorer(page, app_server.url)
+    expect_programs(page, 54)
+    choose(page, "Program type", "Fellowship")
+    expect_programs(page, 29)
+    expect_chart_totals(page, 29)
+    choose(page, "Trainee discipline", "Physician")
+    expect_programs(page, 28)
+    expect_chart_totals(page, 28)
+    expect(page.get_by_text("28 programs in 1 trainee discipline: Physician 28 "
+                            "(28 fellowships).")).to_be_visible()
+    expect(page).to_have_url(f"{app_server.url}/explorer{SHARED_LINK}")
+    screenshot(page, "explorer-filtered-desktop")
+    page.reload()
+    wait_for_app(page)
+    expect_programs(page, 28)
+    expect_chart_totals(page, 28)
+
+
+def test_shared_link_reproduces_view_and_csv_in_a_new_browser(browser, app_server):
+    """The filtered link, opened in a brand-new browser context, shows the same 28
+    programs, and its CSV holds exactly those rows with the catalog's columns."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    try:
+        page = context.new_page()
+        open_explorer(page, app_server.url, SHARED_LINK)
+        expect_programs(page, 28)
+        for facet, value in [("Program type", "Fellowship"),
+                             ("Trainee discipline", "Physician")]:
+            expect(page.get_by_test_id("stMultiSelect").filter(has_text=facet)
+                   ).to_contain_text(value)
+        rows = download_csv(page)
+    finally:
+        context.close()
+    assert list(rows[0]) == list(CATALOG[0])
+    assert len(rows) == len(PHYSICIAN_FELLOWSHIPS) == 28
+    assert {r["program_id"] for r in rows} == PHYSICIAN_FELLOWSHIPS
+    by_id = {r["program_id"]: r for r in CATALOG}
+    assert all(r == by_id[r["program_id"]] for r in rows)
+
+
+def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
+    """EP + Enter finds the Electrophysiology fellowship; a search nothing matches
+    says so, and its Clear button brings all 54 programs back."""
+    open_explorer(page, app_server.url)
+    search(page, "EP")
+    expect_programs(page, 1)
+    expect(first_cell(page)).to_have_text("Electrophysiology Fellowship Program")
+    expect(page).to_have_url(f"{app_server.url}/explorer?q=EP")
+    search(page, "zzzz")
+    expect(page.get_by_test_id("stAlertContentInfo")).to_contain_text(
+        "No program matches these filters")
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    assert_no_exception(page)
+    page.get_by_role("button", name="Clear filters and show all programs").click()
+    wait_for_app(page)
+    expect_programs(page, 54)
+    expect(page.get_by_role("textbox", name=SEARCH_LABEL)).to_have_value("")
+    expect(page).to_have_url(f"{app_server.url}/explorer")
+
+
+def test_csv_download_neutralises_formula_cells(page, formula_server):
+    """Cells a spreadsheet would run as formulas arrive with a leading apostrophe."""
+    open_explorer(page, formula_server.url)
+    expect_programs(page, 3)
+    rows = {r["program_id"]: r for r in download_csv(page)}
+    assert rows["im-residency"]["name"] == "'=HYPERLINK(\"http://example.invalid\")"
+    assert rows["im-residency"]["aliases"] == "'@SUM(A1)"
+    assert rows["ep-fellowship"]["director"] == "'+1-2"
+    assert rows["pharmacy-residency"]["aliases"] == "pharmacy"
+    formula = re.compile(r"^[=+\-@\t\r]")
+    assert not [c for r in rows.values() for c in r.values() if formula.match(c)]
+
+
+def test_hostile_url_shows_notice_and_every_program(page, app_server):
+    """Unknown settings in the link are named in a notice; all programs show."""
+    open_explorer(page, app_server.url, "?type=DROP%20TABLE&zzz=1")
+    notice = page.get_by_test_id("stAlertContentWarning")
+    expect(notice).to_contain_text("Some settings in the link were ignored")
+    expect(notice).to_contain_text("Ignored program type “DROP TABLE”")
+    expect(notice).to_contain_text("Ignored the unknown link setting “zzz”")
+    expect_programs(page, 54)
+    expect(page).to_have_url(f"{app_server.url}/explorer")
+
+
+def test_explorer_has_no_axe_violations(page, app_server):
+    """axe-core finds no WCAG 2.1 A/AA violation: as loaded, filtered, and with the
+    data completeness expander open."""
+    open_explorer(page, app_server.url)
+    expect_programs(page, 54)
+    found = {"as loaded": axe_violations(page)}
+    choose(page, "Program type", "Fellowship")
+    expect_programs(page, 29)
+    found["filtered"] = axe_violations(page)
+    page.get_by_test_id("stExpander").filter(has_text="Data completeness").locator(
+        "summary").click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)
+    found["completeness open"] = axe_violations(page)
+    report = {state: describe(v) for state, v in found.items() if v}
+    assert report == {}, "\n".join(f"{k}:\n{v}" for k, v in report.items())
