@@ -17,7 +17,7 @@ from gme.catalog import Catalog, CatalogError, catalog_path, load_catalog
 from gme.text import escape_markdown
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)  # the current file + the last
 def _load(path: str, _mtime_ns: int, _size: int) -> Catalog:
     return load_catalog(path)
 
@@ -38,7 +38,7 @@ def get_catalog() -> Catalog:
     return _load(*catalog_key())
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
+@st.cache_data(max_entries=500, show_spinner=False)
 def _query(
     key: tuple[str, int, int], name: str, params: dict[str, Any]
 ) -> pd.DataFrame:

@@ -11,13 +11,13 @@ binding values as ``$name`` parameters, and returns a pandas DataFrame.
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pandas as pd
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "data" / "programs.csv"
 CATALOG_ENV = "GME_CATALOG"
 MAX_BYTES = 40 * 1024 * 1024
+BATCH_ROWS = 10_000  # rows validated and inserted at a time: bounds peak memory
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SETUP = ("create_programs_table", "create_normalize_macro",
           "create_filtered_programs_macro")
@@ -96,30 +97,45 @@ class Catalog:
 def load_catalog(path: Path | str | None = None) -> Catalog:
     """Validate the CSV at ``path`` and load it; raise ``CatalogError`` if unusable."""
     path = Path(path) if path is not None else catalog_path()
-    rows = list(_validated_rows(path, _read_text(path)))
+    _check_file(path)
+    with path.open("rb") as handle:
+        return _load(path, _validated_rows(path, _text_lines(path, handle)))
+
+
+def _load(path: Path, rows: Iterator[list[str]]) -> Catalog:
+    """A locked-down connection holding ``rows``, inserted a batch at a time."""
     con = duckdb.connect(":memory:")
     try:
         for name in _SETUP:
             con.execute(load_sql(name))
-        incoming = pd.DataFrame(rows, columns=["row_number", *schema.COLUMN_NAMES],
-                                dtype=object)
-        con.register("incoming", incoming)
-        try:
-            con.execute(load_sql("insert_programs"))
-        except duckdb.ConstraintException as exc:  # a rule the row checks missed
-            raise CatalogError(path, f"a value breaks a catalog rule ({exc}).",
-                               "Compare the file with data/README.md.") from None
-        con.unregister("incoming")
+        loaded = 0
+        while batch := list(itertools.islice(rows, BATCH_ROWS)):
+            _insert(con, path, batch)
+            loaded += len(batch)
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
         con.close()
         raise
-    return Catalog(con, path, len(rows))
+    return Catalog(con, path, loaded)
 
 
-def _read_text(path: Path) -> str:
-    """The file's text (UTF-8, BOM allowed), or a CatalogError saying why not."""
+def _insert(con: duckdb.DuckDBPyConnection, path: Path, batch: list[list]) -> None:
+    """Copy one batch of validated rows into the typed table."""
+    incoming = pd.DataFrame(batch, columns=["row_number", *schema.COLUMN_NAMES],
+                            dtype=object)
+    con.register("incoming", incoming)
+    try:
+        con.execute(load_sql("insert_programs"))
+    except duckdb.ConstraintException as exc:  # a rule the row checks missed
+        raise CatalogError(path, f"a value breaks a catalog rule ({exc}).",
+                           "Compare the file with data/README.md.") from None
+    finally:
+        con.unregister("incoming")
+
+
+def _check_file(path: Path) -> None:
+    """Raise a CatalogError if ``path`` is missing, not a file or too large."""
     if not path.exists():
         raise CatalogError(path, "the catalog file does not exist.",
                            f"Create it, or set {CATALOG_ENV} to the catalog's path.")
@@ -131,27 +147,37 @@ def _read_text(path: Path) -> str:
         raise CatalogError(path, f"the file is {size / 2**20:.0f} MB; the limit is "
                            f"{MAX_BYTES // 2**20} MB.",
                            "Remove rows or columns that are not catalog data.")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(path, f"byte {exc.start} is not valid UTF-8 text.",
-                           "Save the file as 'CSV UTF-8' in your spreadsheet program.",
-                           row=row) from None
-    if not text.strip():
-        raise CatalogError(path, "the file is empty.",
-                           "Restore the header row and the program rows.")
-    return text
 
 
-def _validated_rows(path: Path, text: str) -> Iterator[list[str]]:
+def _text_lines(path: Path, handle: BinaryIO) -> Iterator[str]:
+    """The file's lines as text, read and decoded one at a time (UTF-8, BOM ok).
+
+    Decoding line by line keeps memory flat for a large catalog and names the
+    exact line of a byte that is not UTF-8.
+    """
+    for number, raw in enumerate(handle, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise CatalogError(
+                path, f"byte {exc.start + 1} of this line is not valid UTF-8 text.",
+                "Save the file as 'CSV UTF-8' in your spreadsheet program.",
+                row=number) from None
+        yield line
+
+
+def _validated_rows(path: Path, lines: Iterable[str]) -> Iterator[list[str]]:
     """Yield ``[row_number, *values]`` for each data row, or raise CatalogError."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     seen: dict[str, int] = {}
     last_line = 0  # the line on which the previous record ended
     try:
-        header = [h.strip() for h in next(reader)]
+        header = next((record for record in reader
+                       if any(value.strip() for value in record)), None)
+        if header is None:
+            raise CatalogError(path, "the file is empty.",
+                               "Restore the header row and the program rows.")
+        header = [h.strip() for h in header]
         _check_header(path, header)
         last_line = reader.line_num
         for values in reader:

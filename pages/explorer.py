@@ -42,7 +42,7 @@ def clear_filters() -> None:
     st.session_state[SEARCH] = ""
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)  # ~1.5 MB each at most
 def state_of(catalog_version: tuple, params: dict) -> ExplorerState:
     """Counts, figures, charts and table of one filter state, shared read-only."""
     return explorer_state(get_catalog(), options_of(catalog_version), params)
