@@ -13,7 +13,7 @@ size it runs
   (first visits, filter change, search keystroke; the overview at the first size);
 - server: peak RSS with 1 and 20 sessions on the same server; once (they do not
   depend on the catalog): cold start and 50 requests on one keep-alive connection,
-  for ``streamlit run`` and for the app under uvicorn (``bench/asgi_app.py``).
+  for ``streamlit run`` and for the app under uvicorn (``asgi.py``).
 
 It prints one Markdown table per part with the machine (CPUs, CPU model, load
 average at start and end, versions) and writes everything, raw times included,
@@ -170,7 +170,7 @@ def server_once(chromium, runs: int) -> list[dict]:
     """Cold starts and one keep-alive connection, streamlit run and uvicorn."""
     rows = []
     total = real_rows()
-    names = {"streamlit": "streamlit run", "uvicorn": "uvicorn (bench/asgi_app.py)"}
+    names = {"streamlit": "streamlit run", "uvicorn": "uvicorn (asgi.py)"}
     for kind in server_bench.KINDS:
         for path, times in server_bench.cold_starts(kind, runs).items():
             rows.append({"size": None, "server": names[kind],

@@ -3,7 +3,7 @@
 Three measurements of the real app as a server process, on loopback only:
 
 - cold start: from launching ``streamlit run app.py`` (or the same app under
-  uvicorn, ``bench/asgi_app.py``) to the first HTTP 200 on ``/`` and on
+  uvicorn, ``asgi.py``) to the first HTTP 200 on ``/`` and on
   ``/_stcore/health``. The catalog is loaded by the first script run, not at
   start, so this does not depend on the catalog's size.
 - peak RSS: ``VmHWM`` from ``/proc/<pid>/status`` (summed over the process and
@@ -53,7 +53,7 @@ def server_command(kind: str, port: int) -> list[str]:
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none"]
     if kind == "uvicorn":
-        return [sys.executable, "-m", "uvicorn", "bench.asgi_app:app",
+        return [sys.executable, "-m", "uvicorn", "asgi:app",
                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     raise ValueError(f"unknown server kind {kind!r}; use one of {KINDS}")
 
