@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(
     page_title="GME program dashboard",
-    page_icon=":material/school:",
+    page_icon="🎓",  # a :material/...: favicon is fetched from Google's font CDN
     layout="wide",
 )
 

@@ -2,8 +2,9 @@
 
 - URL -> Filters: ``parse_query_params`` treats the URL as untrusted text. It keeps
   only known keys and values the catalog has, and returns a plain-language notice
-  for everything it ignored (unknown keys, unknown values, over-long values,
-  control characters), so a typo or a hostile link never crashes the page.
+  for everything it ignored (unknown keys, unknown or empty values, over-long
+  values, control characters, invalid text such as lone surrogates), so a typo or
+  a hostile link never crashes the page.
 - Filters -> URL: ``Filters.query_params`` (shareable, reload-safe).
 - Filters -> SQL: ``Filters.sql_params`` (bound ``$name`` parameters, never text).
 - Facet options: ``facet_options`` merges the catalog's values with their counts.
@@ -25,6 +26,8 @@ from gme.schema import BY_NAME, NOT_STATED
 MAX_VALUE_LENGTH = 200  # characters; longer URL values are ignored
 _QUOTE_LENGTH = 40  # characters of an ignored value quoted back in a notice
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # not text: DuckDB cannot bind it
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _COUNT_SUFFIX = re.compile(r"^(?P<label>.*) \((?P<count>\d[\d,]*)\)$")
 
 
@@ -108,8 +111,9 @@ def option_label(value: str, count: int) -> str:
 
 
 def clean_search(text: str) -> str:
-    """The search text with surrounding and repeated whitespace removed."""
-    return " ".join(str(text).split())[:MAX_VALUE_LENGTH]
+    """The search text: single spaces, at most MAX_VALUE_LENGTH, valid text only."""
+    words = _SURROGATE.sub(" ", str(text)).split()
+    return " ".join(words)[:MAX_VALUE_LENGTH].rstrip()
 
 
 def from_selections(selections: Mapping[str, Sequence[str]], search: str,
@@ -196,6 +200,10 @@ def _facet_values(facet: Facet, values: Sequence[str], allowed: Collection[str],
             notices.append(f"Ignored a {facet.label.lower()} value in the link: "
                            f"{problem}.")
             continue
+        if not raw.strip():  # '?department=': not a value ('Not stated' is spelt out)
+            notices.append(f"Ignored an empty {facet.label.lower()} value in the "
+                           "link.")
+            continue
         value = "" if raw.strip() == NOT_STATED else raw.strip()
         if value not in allowed:
             notices.append(f"Ignored {facet.label.lower()} {_quote(raw)}: no program "
@@ -225,12 +233,15 @@ def _text_problem(value: str) -> str | None:
                 f"{MAX_VALUE_LENGTH})")
     if _CONTROL.search(value):
         return f"{_quote(value)} contains control characters"
+    if _SURROGATE.search(value):
+        return f"{_quote(value)} is not valid text"
     return None
 
 
 def _quote(text: str) -> str:
-    """``text`` quoted for a notice: control characters shown as '?', shortened."""
-    shown = _CONTROL.sub("?", str(text))
+    """``text`` quoted for a notice: control characters and invalid text shown as
+    '?', shortened."""
+    shown = _UNSHOWABLE.sub("?", str(text))
     if len(shown) > _QUOTE_LENGTH:
         shown = shown[:_QUOTE_LENGTH] + "…"
     return f"“{shown}”"

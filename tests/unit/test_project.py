@@ -83,3 +83,13 @@ def test_no_network_addresses_in_runtime_code():
             if not url.startswith(("http://127.0.0.1", "http://localhost")):
                 offenders.append(f"{path.name}: {url}")
     assert offenders == []
+
+
+def test_readme_links_point_at_files_that_exist():
+    """Every relative link or image in the README names a file in the repo."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)\)", readme)
+    relative = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert relative, "the README links to its docs and screenshots"
+    missing = [t for t in relative if not (ROOT / t).exists()]
+    assert missing == []
