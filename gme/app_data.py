@@ -18,7 +18,9 @@ from gme.text import escape_markdown
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)  # the current file + the last
-def _load(path: str, _mtime_ns: int, _size: int) -> Catalog:
+def _load(path: str, mtime_ns: int, size: int) -> Catalog:
+    # No leading underscores: Streamlit leaves such parameters out of the cache key.
+    del mtime_ns, size  # only part of the key, so an edited file loads afresh
     return load_catalog(path)
 
 
