@@ -189,6 +189,12 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def assert_accessible(found: dict[str, list[dict]]) -> None:
+    """Fail listing every state whose axe scan found violations."""
+    report = {state: describe(v) for state, v in found.items() if v}
+    assert report == {}, "\n".join(f"{k}:\n{v}" for k, v in report.items())
+
+
 def screenshot(page, name: str, folder: Path = SCREENSHOTS) -> Path:
     """Save a whole-page screenshot under test-results/screenshots/.
 

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from gme import eligibility as elig
 from tests.e2e.conftest import (
     MOBILE,
+    assert_accessible,
     assert_no_exception,
     axe_violations,
-    describe,
     open_app,
     screenshot,
     wait_for_app,
@@ -256,8 +256,7 @@ def test_eligibility_has_no_axe_violations_at_any_step(page, app_server):
     answer_with_mouse(page, STUDENT_OK)
     expect_result(page, elig.Outcome.APPLY_VIA_VSLO)
     found["student result"] = axe_violations(page)
-    report = {state: describe(v) for state, v in found.items() if v}
-    assert report == {}, "\n".join(f"{k}:\n{v}" for k, v in report.items())
+    assert_accessible(found)
 
 
 def test_eligibility_on_a_phone(page, app_server):

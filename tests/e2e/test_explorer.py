@@ -15,9 +15,9 @@ from tests.e2e.conftest import (
     MOBILE,
     ROOT,
     AppServer,
+    assert_accessible,
     assert_no_exception,
     axe_violations,
-    describe,
     open_app,
     screenshot,
     wait_for_app,
@@ -262,5 +262,4 @@ def test_explorer_has_no_axe_violations(page, app_server):
     wait_for_app(page)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(2)
     found["completeness open"] = axe_violations(page)
-    report = {state: describe(v) for state, v in found.items() if v}
-    assert report == {}, "\n".join(f"{k}:\n{v}" for k, v in report.items())
+    assert_accessible(found)

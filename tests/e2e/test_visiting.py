@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from gme.visiting import load_page
 from tests.e2e.conftest import (
     MOBILE,
+    assert_accessible,
     assert_no_exception,
     axe_violations,
-    describe,
     open_app,
     screenshot,
     wait_for_app,
@@ -82,8 +82,7 @@ def test_visiting_has_no_axe_violations(page, app_server):
         wait_for_app(page)
     expect(page.get_by_test_id("stExpanderDetails").first).to_be_visible()
     found["expanders open"] = axe_violations(page)
-    report = {state: describe(v) for state, v in found.items() if v}
-    assert report == {}, "\n".join(f"{k}:\n{v}" for k, v in report.items())
+    assert_accessible(found)
 
 
 def test_visiting_on_a_phone(page, app_server):

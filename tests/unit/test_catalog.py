@@ -152,7 +152,8 @@ def test_connection_is_locked_down(fixtures, tmp_path):
     catalog = load_catalog(fixtures / "small_catalog.csv")
     with catalog._con.cursor() as cursor:
         with pytest.raises(Exception, match="disabled|Permission"):
-            cursor.execute(f"SELECT * FROM read_csv('{secret}')").fetchall()
+            cursor.execute("SELECT * FROM read_csv($path)",
+                           {"path": str(secret)}).fetchall()
         with pytest.raises(Exception, match="locked"):
             cursor.execute("SET enable_external_access = true")
 
