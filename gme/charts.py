@@ -39,6 +39,12 @@ PLOTLY_CONFIG = {"displaylogo": False,
 MAX_BARS = 25  # departments beyond this are summed into one bar
 TREE_LEAF_LIMIT = 150  # show programs as leaves of the hierarchy up to this many
 OTHER_DEPARTMENTS = "All other departments"
+# The explorer shows one chart at a time, in tabs with these labels.
+TABS = {
+    "by_discipline": "By discipline",
+    "by_department": "By department",
+    "hierarchy": "By type and department",
+}
 # Shown as headings above the charts (a Plotly title cannot wrap on a phone).
 TITLES = {
     "by_discipline": "Programs by trainee discipline and program type",
@@ -56,6 +62,11 @@ class Chart:
     figure: go.Figure
     description: str
     table: pd.DataFrame
+
+    @property
+    def tab(self) -> str:
+        """The short label of the chart's tab."""
+        return TABS[self.key]
 
 
 @dataclass(frozen=True)

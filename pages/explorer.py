@@ -1,9 +1,10 @@
 """Program explorer: filter the catalog, see the program mix, share or download it.
 
 The filters live in the URL: read once per visit into the widgets (untrusted, so
-checked by gme.filters), written back when they change. Every query result is
-cached per filter state (gme.app_data.query); gme.charts builds the figures from
-small pre-aggregated frames.
+checked by gme.filters), written back when they change. Everything a filter state
+shows is computed once and cached (state_of); gme.charts builds the figures from
+small pre-aggregated frames. The charts sit in tabs and only the open one is
+sent to the browser, which is what a filter change waits for.
 """
 
 import functools
@@ -18,7 +19,7 @@ from gme.navigation import ensure_app_navigation
 from gme.text import escape_markdown
 
 KEYS = {f.key: f"explorer_{f.key}" for f in filters.FACETS}
-SEARCH, NOTICES = "explorer_q", "explorer_notices"
+SEARCH, NOTICES, CHART_TAB = "explorer_q", "explorer_notices", "explorer_chart"
 
 
 def url() -> dict[str, list[str]]:
@@ -124,8 +125,14 @@ total = view.key_figures["Programs"]
 for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
                                   strict=True):
     column.metric(label, f"{value:,}")
-for chart in view.charts:
-    show_chart(chart)
+# One chart at a time: only the open tab's chart is built into the page and
+# drawn, so a filter change redraws one Plotly chart, not three.
+tabs = st.tabs([chart.tab for chart in view.charts], key=CHART_TAB,
+               on_change="rerun")
+for tab, chart in zip(tabs, view.charts, strict=True):
+    if tab.open:
+        with tab:
+            show_chart(chart)
 
 st.subheader(f"The {total:,} programs" if total != 1 else "The 1 program")
 st.caption(f"Showing the first {state.shown:,}, by type then name; the CSV download "

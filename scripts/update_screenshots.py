@@ -32,7 +32,7 @@ FOLDER = ROOT / "docs" / "screenshots"
 # name -> (URL path, a locator that shows the page has fully rendered)
 PAGES = {
     "home": ("", lambda page: page.get_by_test_id("stMetric").first),
-    "explorer": ("explorer", lambda page: page.locator(".js-plotly-plot").nth(2)),
+    "explorer": ("explorer", lambda page: page.locator(".js-plotly-plot").first),
     "eligibility": ("eligibility", lambda page: page.get_by_text("Step 1 of up to 6")),
     "visiting": ("visiting", lambda page: page.locator("ol").first),
 }

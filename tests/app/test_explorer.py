@@ -10,6 +10,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from gme import charts
 from tests.app.conftest import ROOT, open_page
 
 FIXTURE = ROOT / "tests" / "fixtures" / "explorer_catalog.csv"
@@ -113,10 +114,16 @@ def test_search_box_finds_abbreviations_and_updates_the_url():
 
 
 def test_charts_follow_the_filters():
-    """Three titled charts, each with a text alternative, redrawn on a filter."""
+    """Three titled charts in tabs, each with a text alternative, redrawn on a
+    filter; only the open tab's chart is sent."""
     at = open_page("explorer")
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3
+    assert [t.label for t in at.tabs] == list(charts.TABS.values())
+    for key, label in charts.TABS.items():
+        at.session_state["explorer_chart"] = label
+        at.run()
+        assert [c.key for c in at.get("plotly_chart")] == [f"explorer_{key}"]
+        assert charts.TITLES[key] in [h.value for h in at.subheader]
+    at.session_state["explorer_chart"] = charts.TABS["by_discipline"]
     choose(at, "type", ["Residency"])
     captions = [unescaped(c.value) for c in at.caption]
     assert any(c.startswith("22 programs in 3 trainee disciplines") for c in captions)

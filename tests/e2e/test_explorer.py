@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from gme import charts
 from tests.e2e.conftest import (
     DESKTOP,
     MOBILE,
@@ -25,7 +26,8 @@ from tests.e2e.conftest import (
 
 SEARCH_LABEL = "Search programs by name, specialty or abbreviation"
 FORMULA_CATALOG = ROOT / "tests" / "fixtures" / "ok" / "formula_cells.csv"
-# The bars of both bar charts, summed: every program is in exactly one bar segment.
+TAB_KEYS = {label: key for key, label in charts.TABS.items()}
+# The bars of the bar chart shown, summed: every program is in exactly one segment.
 CHART_TOTALS = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .filter(el => el.data && el.data.length && el.data[0].type === 'bar')
     .map(el => el.data.reduce((sum, t) => sum + t.x.reduce((a, b) => a + b, 0), 0))"""
@@ -60,9 +62,10 @@ def expect_programs(page, count: int) -> None:
 
 
 def expect_chart_totals(page, count: int) -> None:
-    """Both bar charts (the Plotly figures in the page) add up to ``count``."""
+    """The bar chart of the open tab (the one Plotly figure in the page) adds up
+    to ``count``."""
     try:
-        page.wait_for_function(f"n => ({CHART_TOTALS})().length === 2 && "
+        page.wait_for_function(f"n => ({CHART_TOTALS})().length === 1 && "
                                f"({CHART_TOTALS})().every(total => total === n)",
                                arg=count)
     except PlaywrightTimeout:
@@ -104,10 +107,21 @@ def first_cell(page):
 
 
 def open_explorer(page, url: str, query: str = "") -> None:
-    """Open the explorer (with ``query``) and wait for its charts."""
+    """Open the explorer (with ``query``) and wait for its chart (the open tab's)."""
     open_app(page, url, f"explorer{query}")
     # Plotly's JavaScript loads lazily on a browser's first chart: allow for it.
-    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=20_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=20_000)
+
+
+def open_chart_tab(page, label: str) -> None:
+    """Click the chart tab ``label`` and wait for its chart."""
+    page.get_by_role("tab", name=label).click()
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name=label)).to_have_attribute(
+        "aria-selected", "true")
+    expect(page.get_by_role("heading", name=charts.TITLES[TAB_KEYS[label]])
+           ).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +218,33 @@ def test_shared_link_reproduces_view_and_csv_in_a_new_browser(browser, app_serve
     assert all(r == by_id[r["program_id"]] for r in rows)
 
 
+def test_each_chart_tab_shows_its_chart_for_the_filtered_programs(page, app_server):
+    """Every tab, chosen with the mouse or the keyboard, shows its own chart, and
+    each chart counts the filtered programs: 29 fellowships."""
+    open_explorer(page, app_server.url)
+    choose(page, "Program type", "Fellowship")
+    expect_programs(page, 29)
+    open_chart_tab(page, charts.TABS["by_department"])
+    expect_chart_totals(page, 29)
+    expect(page.get_by_text(re.compile(r"^29 programs in \d+ departments"))
+           ).to_be_visible()
+    open_chart_tab(page, charts.TABS["hierarchy"])
+    roots = page.evaluate("""() => {
+        const t = document.querySelector('.js-plotly-plot').data[0];
+        return t.type === 'treemap' ? t.values.filter((v, i) => !t.parents[i])
+            .reduce((a, b) => a + b, 0) : null; }""")
+    assert roots == 29
+    first = page.get_by_role("tab", name=charts.TABS["by_discipline"])
+    page.get_by_role("tab", name=charts.TABS["hierarchy"]).focus()
+    page.keyboard.press("Home")  # the tab list's own keys move between tabs
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("heading", name=charts.TITLES["by_discipline"])
+           ).to_be_visible()
+    expect_chart_totals(page, 29)
+
+
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
     """EP + Enter finds the Electrophysiology fellowship; a search nothing matches
     says so, and its Clear button brings all 54 programs back."""
@@ -249,14 +290,16 @@ def test_hostile_url_shows_notice_and_every_program(page, app_server):
 
 
 def test_explorer_has_no_axe_violations(page, app_server):
-    """axe-core finds no WCAG 2.1 A/AA violation: as loaded, filtered, and with the
-    data completeness expander open."""
+    """axe-core finds no WCAG 2.1 A/AA violation: as loaded, filtered, with the
+    treemap's tab open, and with the data completeness expander open."""
     open_explorer(page, app_server.url)
     expect_programs(page, 54)
     found = {"as loaded": axe_violations(page)}
     choose(page, "Program type", "Fellowship")
     expect_programs(page, 29)
     found["filtered"] = axe_violations(page)
+    open_chart_tab(page, charts.TABS["hierarchy"])
+    found["treemap tab"] = axe_violations(page)
     page.get_by_test_id("stExpander").filter(has_text="Data completeness").locator(
         "summary").click()
     wait_for_app(page)
