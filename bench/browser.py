@@ -6,13 +6,17 @@ with ``performance.now()`` (ms since the navigation or the input event):
 
 - first visit to ``/explorer``: KPIs visible (the "Programs" figure shows the
   total), charts visible (every Plotly chart has its SVG and its data adds up to
-  the total), table visible (the heading "The N programs", the grid's row count
-  and its canvas); with a fresh browser context each run, and with one context
-  reloaded (HTTP cache warm). The overview ``/`` is timed to its KPIs.
+  the total), table drawn (the heading "The N programs" and the grid has painted
+  the names of its first rows, read from its canvas's ``fillText`` calls), and
+  the table's screen-reader rows (the grid's accessibility tree has the row
+  count; the grid updates it after a debounce of its own); with a fresh browser
+  context each run, and with one context reloaded (HTTP cache warm). The
+  overview ``/`` is timed to its KPIs.
 - filter change: a capture-phase ``pointerdown`` listener stores the start; the
-  mouse opens the Department multiselect and clicks one more department; the end
-  is the first animation frame where the figure, every chart and the table show
-  the expected count. Departments are added one at a time, largest first, so
+  mouse opens the Department multiselect and clicks one more department; "all
+  updated" is the first animation frame where the figure, every chart and the
+  table's drawn rows show the new state (the screen-reader rows are timed too).
+  Departments are added one at a time, largest first, so
   every click is a real change without an untimed reset in between: the first
   round's states are new to the server ("new state"); after "Clear filters"
   (timed too) the same clicks are repeated ("seen state").
@@ -23,8 +27,9 @@ with ``performance.now()`` (ms since the navigation or the input event):
 
 Every check is made in the page on each animation frame (``requestAnimationFrame``)
 and reads text with ``textContent``, which forces no extra layout. The expected
-counts come from the CSV itself, read with pandas (an oracle that shares no code
-with the app). A run that never reaches them fails loudly with what the page
+counts and first rows come from the CSV itself, read with pandas (an oracle that
+shares no code with the app; tests/unit/test_bench_oracle.py holds it to the
+app's queries). A run that never reaches them fails loudly with what the page
 showed. Every wait has a deadline. Run it with ``python -m bench.run --parts
 browser``.
 """
@@ -39,6 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,6 +54,9 @@ SEARCH_LABEL = "Search programs by name, specialty or abbreviation"
 FACET_LABEL = "Department"
 PROGRAMS = "Programs"  # the explorer's key figure
 HOME_PROGRAMS = "Programs in total"  # the overview's key figure
+TYPE_ORDER = ("Residency", "Fellowship", "Practicum", "Training program",
+              "Degree program")  # the table's order of program types
+FIRST_ROWS = 5  # the table's first rows whose drawing marks it as updated
 SEARCH_WORDS = ("cardio", "neuro", "pediatric", "surgery", "pathology", "psychiatry",
                 "oncology", "radiology", "orthopaedic", "dermatology", "nephrology",
                 "endocrinology", "pulmonary", "gastroenterology", "sleep", "hand",
@@ -58,7 +67,23 @@ SEARCH_WORDS = ("cardio", "neuro", "pediatric", "surgery", "pathology", "psychia
 PAGE_JS = r"""
 (() => {
   if (window.__bench) return;
-  const B = window.__bench = {marks: {}, done: false};
+  const B = window.__bench = {marks: {}, done: false, drawn: []};
+  // What the table's grid draws: [time, text] of each fillText on its canvas.
+  // The grid paints the rows it shows on a canvas; its accessibility tree
+  // (role=grid, aria-rowcount) follows later, after a debounce of the grid's own.
+  const gridCanvas = new WeakMap();
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    let inGrid = gridCanvas.get(this.canvas);
+    if (inGrid === undefined) {
+      inGrid = !!this.canvas.closest('[data-testid=stDataFrame]');
+      gridCanvas.set(this.canvas, inGrid);
+    }
+    if (inGrid && B.drawn.length < 100000) {
+      B.drawn.push([performance.now(), String(text)]);
+    }
+    return fillText.call(this, text, ...rest);
+  };
   const num = s => {
     const t = String(s || '').replace(/[,\s]/g, '');
     return /^\d+$/.test(t) ? Number(t) : null;
@@ -131,22 +156,36 @@ PAGE_JS = r"""
             heading: h ? h.count : null, rows: t ? t.rows : null,
             canvas: t ? t.canvas : false};
   };
-  // Which parts show the expectation e = {label, programs, charts, rows}.
-  B.parts = e => {
+  // True once the grid has drawn each of ``names`` (its first rows) since ``since``.
+  B.drew = (names, since) => {
+    const left = new Set(names);
+    for (let i = B.drawn.length - 1; i >= 0 && left.size; i--) {
+      if (B.drawn[i][0] < since) break;
+      left.delete(B.drawn[i][1]);
+    }
+    return left.size === 0;
+  };
+  // Which parts show the expectation e = {label, programs, charts, rows, first}:
+  // 'drawn' = the heading has the count and the grid has drawn the first rows'
+  // names since the frame before the heading changed (``since``); 'table' = the
+  // grid's accessibility tree has the row count too.
+  B.parts = (e, since) => {
     const s = B.snapshot(e.label);
+    const heading = e.rows !== null && s.heading === e.programs;
     return {
       kpi: s.programs === e.programs,
       chart: e.charts !== null && s.charts.length === e.charts
         && s.charts.every(c => c.rendered
                           && (c.total === null || c.total === e.programs)),
-      table: e.rows !== null && s.heading === e.programs && s.rows === e.rows
-        && s.canvas,
+      heading: heading,
+      drawn: heading && e.first !== null && since !== null && B.drew(e.first, since),
+      table: heading && s.rows === e.rows && s.canvas,
     };
   };
   // First visit: the time of the first frame at which each mark is reached.
   B.visit = e => {
     const loop = () => {
-      const now = performance.now(), p = B.parts(e);
+      const now = performance.now(), p = B.parts(e, 0);
       for (const k of e.marks) if (p[k] && B.marks[k] === undefined) B.marks[k] = now;
       if (e.marks.every(k => B.marks[k] !== undefined) || now > e.timeout) {
         const fcp = performance.getEntriesByName('first-contentful-paint')[0];
@@ -162,8 +201,9 @@ PAGE_JS = r"""
   // the KPI, every chart and the table show the expectation.
   B.watch = (e, trigger) => {
     const begun = performance.now();
+    let previous = begun, since = null;  // the frame before the heading changed
     Object.assign(B, {start: null, end: null, partTimes: {}, done: false,
-                      timedOut: false, expected: e});
+                      timedOut: false, expected: e, drawn: []});
     const onEvent = ev => {
       if (!trigger.key || ev.key === trigger.key) B.start = performance.now();
     };
@@ -175,12 +215,15 @@ PAGE_JS = r"""
     const loop = () => {
       const now = performance.now();
       if (B.start !== null) {
-        const p = B.parts(e);
-        for (const k of ['kpi', 'chart', 'table']) {
+        if (since === null && B.parts(e, null).heading) since = previous;
+        const p = B.parts(e, since);
+        for (const k of ['kpi', 'chart', 'drawn', 'table']) {
           if (p[k] && B.partTimes[k] === undefined) B.partTimes[k] = now - B.start;
         }
-        if (p.kpi && p.chart && p.table) { B.end = now; finish(); return; }
+        if (p.kpi && p.chart && p.drawn && B.end === null) B.end = now;
+        if (B.end !== null && p.table) { finish(); return; }
       }
+      previous = now;
       if (now - begun > e.timeout) { B.timedOut = true; finish(); return; }
       requestAnimationFrame(loop);
     };
@@ -199,10 +242,12 @@ class Expect:
     programs: int
     charts: int | None = None
     rows: int | None = None
+    first: tuple[str, ...] | None = None  # names of the table's first rows
 
     def js(self, **extra) -> str:
         return json.dumps({"label": self.label, "programs": self.programs,
                            "charts": self.charts, "rows": self.rows,
+                           "first": None if self.first is None else list(self.first),
                            "timeout": TIMEOUT_MS, **extra})
 
 
@@ -220,12 +265,20 @@ def normalize(text: str) -> str:
 
 
 class CatalogOracle:
-    """Counts computed from the catalog CSV with pandas, independently of the app."""
+    """Counts and the table's first names, computed from the catalog CSV with
+    pandas, independently of the app."""
 
     def __init__(self, path: Path):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False,
                             encoding="utf-8-sig")
         self.total = len(frame)
+        # The table's order: type (in this order), then name, then ID.
+        rank = frame["program_type"].map(
+            {t: i for i, t in enumerate(TYPE_ORDER)}).fillna(len(TYPE_ORDER))
+        self._order = frame.assign(rank=rank).sort_values(
+            ["rank", "name", "program_id"], kind="stable").index.to_numpy()
+        self._names = frame["name"].to_numpy()
+        self._department_of = frame["department"].str.strip().to_numpy()
         counts = frame["department"].str.strip().value_counts()
         self._departments = {str(k): int(v) for k, v in counts.items()}
         # Search index: every distinct word of name, specialty and aliases -> rows.
@@ -246,9 +299,27 @@ class CatalogOracle:
         """Programs in any of the departments ``names``."""
         return sum(self._departments.get(n, 0) for n in names)
 
+    def first(self, rows: set[int] | None = None) -> tuple[str, ...]:
+        """Names of the table's first FIRST_ROWS rows among ``rows`` (None: all)."""
+        names = []
+        for row in self._order:
+            if rows is None or row in rows:
+                names.append(str(self._names[row]))
+                if len(names) == FIRST_ROWS:
+                    break
+        return tuple(names)
+
+    def department_rows(self, *names: str) -> set[int]:
+        """Row numbers of the programs in any of the departments ``names``."""
+        return set(np.flatnonzero(np.isin(self._department_of, names)).tolist())
+
     def search(self, text: str) -> int:
         """Programs where every word of ``text`` starts a word of the name,
         specialty or aliases (case and punctuation ignored)."""
+        return len(self.search_rows(text))
+
+    def search_rows(self, text: str) -> set[int]:
+        """Row numbers of the programs ``search(text)`` counts."""
         found: set[int] | None = None
         for word in normalize(text).split():
             start = bisect.bisect_left(self._vocabulary, word)
@@ -258,7 +329,7 @@ class CatalogOracle:
                     break
                 matched.update(self._rows[vocabulary_word].tolist())
             found = matched if found is None else found & matched
-        return self.total if found is None else len(found)
+        return set(range(self.total)) if found is None else found
 
     def frequent_words(self) -> list[str]:
         """The catalog's words, most programs first."""
@@ -320,10 +391,15 @@ class Layout:
     table_limit: int | None  # rows the table shows at most (None: all)
     checked_charts: int  # charts whose totals the harness can verify
 
-    def expect(self, programs: int) -> Expect:
+    def expect(self, programs: int, first: tuple[str, ...] | None = None) -> Expect:
         rows = programs if self.table_limit is None else min(programs,
                                                              self.table_limit)
-        return Expect(PROGRAMS, programs, self.charts, rows)
+        return Expect(PROGRAMS, programs, self.charts, rows, first)
+
+    def expect_rows(self, oracle: CatalogOracle, rows: set[int] | None) -> Expect:
+        """The expectation for the programs ``rows`` (None: the whole catalog)."""
+        return self.expect(oracle.total if rows is None else len(rows),
+                           oracle.first(rows))
 
 
 @dataclass(frozen=True)
@@ -490,10 +566,11 @@ def filter_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
     departments = oracle.departments()[:runs]
     for label in ("filter change, new state", "filter change, seen state"):
         for i, department in enumerate(departments):
-            expect = layout.expect(oracle.department(*departments[:i + 1]))
+            expect = layout.expect_rows(
+                oracle, oracle.department_rows(*departments[:i + 1]))
             found[label].append(choose_department(page, department, expect))
         found["clear filters"].append(
-            clear_filters(page, layout.expect(oracle.total)))
+            clear_filters(page, layout.expect_rows(oracle, None)))
     return found
 
 
@@ -555,7 +632,8 @@ def search_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
                 wait_idle(page)
                 page.wait_for_function(all_shown(
                     layout.expect(oracle.search(word[:-1]))))
-            _watch(page, layout.expect(oracle.search(word)), "keydown",
+            _watch(page, layout.expect_rows(oracle, oracle.search_rows(word)),
+                   "keydown",
                    word[-1] if live else "Enter")
             box.press(word[-1])
             if not live:
@@ -579,9 +657,11 @@ def _shows(page, expect: Expect, timeout_ms: int) -> bool:
 # --- everything for one server ------------------------------------------------------
 
 MARK_NAMES = {"kpi": "KPIs visible", "chart": "charts visible",
-              "table": "table visible", "fcp": "first contentful paint"}
+              "drawn": "table drawn", "table": "table's screen-reader rows",
+              "fcp": "first contentful paint"}
 PART_NAMES = {"total": "all updated", "kpi": "KPIs updated",
-              "chart": "charts updated", "table": "table updated"}
+              "chart": "charts updated", "drawn": "table drawn",
+              "table": "table's screen-reader rows"}
 
 
 def explorer_rows(browser, url: str, oracle: CatalogOracle, explorer: ExplorerPage,
@@ -595,8 +675,8 @@ def explorer_rows(browser, url: str, oracle: CatalogOracle, explorer: ExplorerPa
     ``with_sessions(n)`` has run with ``n`` explorer sessions open (these and
     ``explorer``). Then the warm visits, filter changes and searches.
     Returns (how the search commits, [{'measure', 'part', 'times'}])."""
-    expect = explorer.layout.expect(oracle.total)
-    marks = ["kpi", "chart", "table"]
+    expect = explorer.layout.expect_rows(oracle, None)
+    marks = ["kpi", "chart", "drawn", "table"]
     kept: list = []
     try:
         visits = {"fresh": fresh_visits(browser, f"{url}/explorer", expect, marks,

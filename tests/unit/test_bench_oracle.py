@@ -1,0 +1,57 @@
+"""The browser benchmark's oracle agrees with the app: counts and first rows.
+
+``bench.browser.CatalogOracle`` reads the CSV with pandas and shares no code with
+the app; the benchmark trusts it to know what the page must show (the count and
+the names the table's grid must draw first). These tests hold it to the app's
+own queries, on the real catalog and a synthetic one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.browser import FIRST_ROWS, CatalogOracle
+from bench.synth import write_catalog
+from gme.catalog import DEFAULT_CATALOG, load_catalog
+
+EMPTY = {"types": [], "disciplines": [], "departments": [], "specialties": [],
+         "sites": [], "accreditations": [], "search": ""}
+
+
+@pytest.fixture(scope="module", params=["real", "synthetic"])
+def catalog_path(request, tmp_path_factory):
+    if request.param == "real":
+        return DEFAULT_CATALOG
+    path = tmp_path_factory.mktemp("synthetic") / "programs.csv"
+    write_catalog(path, 3_000)
+    return path
+
+
+def app_rows(path, **params):
+    """Every row the app finds for ``params``, in its table's order (the export
+    query: the table's query without its 1,000-row limit)."""
+    return load_catalog(path).query("explorer_export", **{**EMPTY, **params})
+
+
+def test_first_rows_match_the_app_for_departments(catalog_path):
+    oracle = CatalogOracle(catalog_path)
+    departments = oracle.departments()
+    assert len(departments) >= 3
+    for chosen in (departments[:1], departments[:3], departments[-2:]):
+        rows = oracle.department_rows(*chosen)
+        expected = app_rows(catalog_path, departments=chosen)
+        assert len(rows) == oracle.department(*chosen) == len(expected)
+        assert oracle.first(rows) == tuple(expected["name"].head(FIRST_ROWS))
+
+
+def test_first_rows_match_the_app_for_searches_and_the_whole_catalog(catalog_path):
+    oracle = CatalogOracle(catalog_path)
+    everything = app_rows(catalog_path)
+    assert oracle.first(None) == tuple(everything["name"].head(FIRST_ROWS))
+    words = [w for w in oracle.frequent_words() if len(w) >= 4][:5]
+    assert words
+    for word in words:
+        expected = app_rows(catalog_path, search=word)
+        assert oracle.search(word) == len(expected) > 0
+        assert oracle.first(oracle.search_rows(word)) == tuple(
+            expected["name"].head(FIRST_ROWS))
