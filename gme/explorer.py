@@ -28,7 +28,8 @@ class ExplorerState:
     """One filter state's facet counts, figures, charts and table (read-only)."""
 
     counts: dict[str, dict[str, int]]  # facet key -> {value: programs}, all values
-    labels: dict[str, dict[str, str]]  # facet key -> {value: 'Fellowship (28)'}
+    # facet key -> {value: 'Fellowship (28)'}; only facets that filters.counted
+    labels: dict[str, dict[str, str]]
     view: charts.MixView | None  # None when no program matches
     table: pd.DataFrame  # display table: readable headers, "Not stated"
     shown: int  # rows in the table (the query caps it)
@@ -69,7 +70,7 @@ def explorer_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
     counts_frame, mix, rows = run_queries(catalog, params)
     counts = facet_counts(ordered, counts_frame)
     labels = {key: {value: filters.option_label(value, n) for value, n in c.items()}
-              for key, c in counts.items()}
+              for key, c in counts.items() if filters.counted(c)}
     view = charts.mix_view(mix, rows) if not mix.empty else None
     return ExplorerState(counts=counts, labels=labels, view=view,
                          table=charts.programs_table(rows), shown=len(rows))

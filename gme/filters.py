@@ -16,7 +16,7 @@ in the URL it is written ``Not stated``. No Streamlit here.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence, Sized
 from dataclasses import dataclass
 
 import pandas as pd
@@ -103,6 +103,18 @@ def catalog_options(values: pd.DataFrame) -> dict[str, list[str]]:
 def display_value(value: str) -> str:
     """How a facet value reads in the page: '' -> 'Not stated'."""
     return value or NOT_STATED
+
+
+# A facet with more values than this (a national catalog's ~8,000 sites) lists
+# them without counts: its labels then stay the same from one change to the
+# next, so the browser is not sent thousands of new labels on every click
+# (measured: a 263 KB message per rerun at 100,000 programs).
+COUNTED_OPTIONS = 500
+
+
+def counted(values: Sized) -> bool:
+    """Whether a facet with ``values`` shows a count after each option."""
+    return len(values) <= COUNTED_OPTIONS
 
 
 def option_label(value: str, count: int) -> str:

@@ -20,6 +20,10 @@ from gme.text import escape_markdown
 
 KEYS = {f.key: f"explorer_{f.key}" for f in filters.FACETS}
 SEARCH, NOTICES, CHART_TAB = "explorer_q", "explorer_notices", "explorer_chart"
+COUNTS_HELP = ("The number after each option is how many programs you would see "
+               "with it, given the other filters.")
+LONG_LIST_HELP = (f"This list has more than {filters.COUNTED_OPTIONS:,} values, so "
+                  "it shows no counts; type to find one.")
 
 
 def url() -> dict[str, list[str]]:
@@ -105,11 +109,11 @@ with st.container(border=True):
                        "specialty or common abbreviations; case does not matter.")
     columns = st.columns(3)
     for i, facet in enumerate(filters.FACETS):
+        labels = state.labels.get(facet.key)
         columns[i % 3].multiselect(
             facet.label, options[facet.key], key=KEYS[facet.key], placeholder="All",
-            format_func=state.labels[facet.key].__getitem__,
-            help="The number after each option is how many programs you would see "
-                 "with it, given the other filters.")
+            format_func=filters.display_value if labels is None else labels.__getitem__,
+            help=COUNTS_HELP if labels is not None else LONG_LIST_HELP)
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
               icon=":material/filter_alt_off:", disabled=not current.active)
 

@@ -199,3 +199,22 @@ def test_fixture_catalog_counts_and_not_stated_option(explorer_fixture):
     assert table(at)["Program"].tolist() == ["Clinical Decision Making Fellowship"]
     assert table(at)["Department"].tolist() == ["Not stated"]
     assert url(at)["department"] == ["Not stated"]
+
+
+def test_a_very_long_facet_lists_its_values_without_counts(monkeypatch, tmp_path):
+    """With thousands of sites, the Site filter lists them without counts (and
+    says so); the short facets keep theirs, and choosing a site still filters."""
+    from bench.synth import write_catalog
+
+    path = write_catalog(tmp_path / "synthetic.csv", 12_000)
+    monkeypatch.setenv("GME_CATALOG", str(path))
+    at = open_page("explorer")
+    site = at.multiselect(key="explorer_site")
+    assert len(site.options) > 500
+    assert not any(re.search(r"\(\d[\d,]*\)$", o) for o in site.options)
+    assert "shows no counts" in site.help
+    assert all(re.search(r"\(\d[\d,]*\)$", o)
+               for o in at.multiselect(key="explorer_type").options)
+    chosen = next(o for o in site.options if o != "Not stated")
+    site.set_value([chosen]).run()
+    assert 0 < int(metrics(at)["Programs"].replace(",", "")) < 12_000

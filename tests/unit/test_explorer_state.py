@@ -65,3 +65,22 @@ def test_options_keep_display_order(real):
                                "Training program", "Degree program"]
     assert ordered["site"][-1] == ""
     assert ordered["department"][:2] == ["Administration", "Anesthesiology"]
+
+
+def test_a_facet_with_very_many_values_is_listed_without_counts(tmp_path):
+    """A facet with more than COUNTED_OPTIONS values (a national catalog's sites)
+    gets no labels, so the page lists its values without counts; the others keep
+    their counts."""
+    from bench.synth import write_catalog
+
+    catalog = load_catalog(write_catalog(tmp_path / "synthetic.csv", 12_000))
+    ordered = ordered_options(filters.catalog_options(
+        catalog.query("explorer_facet_values")))
+    assert len(ordered["site"]) > filters.COUNTED_OPTIONS
+    state = explorer_state(catalog, ordered, _params())
+    assert "site" not in state.labels
+    assert sum(state.counts["site"].values()) == 12_000  # still counted
+    assert set(state.labels) == {k for k, v in ordered.items()
+                                 if len(v) <= filters.COUNTED_OPTIONS}
+    assert "type" in state.labels
+    catalog.close()
