@@ -80,6 +80,13 @@ class Catalog:
         self.path = path
         self.rows = rows
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor (its own connection to the catalog) for one query and one
+        thread; use it as a context manager so it is closed."""
+        cursor = self._con.cursor()
+        cursor.execute("USE catalog")  # a cursor starts in the default database
+        return cursor
+
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run ``queries/<name>.sql`` on a fresh cursor; extra params are ignored."""
         sql = load_sql(name)
@@ -87,7 +94,7 @@ class Catalog:
         missing = sorted(wanted - params.keys())
         if missing:
             raise TypeError(f"Query {name!r} needs parameters: {', '.join(missing)}")
-        with self._con.cursor() as cursor:
+        with self.cursor() as cursor:
             return cursor.execute(sql, {k: params[k] for k in wanted}).df()
 
     def close(self) -> None:
@@ -104,14 +111,20 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
 
 def _load(path: Path, rows: Iterator[list[str]]) -> Catalog:
     """A locked-down connection holding ``rows``, inserted a batch at a time."""
-    con = duckdb.connect(":memory:")
+    # One thread while loading (a lower peak of memory), the default after it.
+    con = duckdb.connect(":memory:", config={"threads": 1})
     try:
+        # An in-memory database of its own, compressed: DuckDB does not compress
+        # the default one (100,000 programs: 53 -> 31 MB).
+        con.execute("ATTACH ':memory:' AS catalog (COMPRESS)")
+        con.execute("USE catalog")
         for name in _SETUP:
             con.execute(load_sql(name))
         loaded = 0
         while batch := list(itertools.islice(rows, BATCH_ROWS)):
             _insert(con, path, batch)
             loaded += len(batch)
+        con.execute("RESET threads")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:

@@ -95,7 +95,7 @@ def test_values_are_kept_verbatim():
         ("formula_cells.csv", '=HYPERLINK("http://example.invalid")'),
     ]:
         catalog = load_catalog(FIXTURES / "ok" / name)
-        with catalog._con.cursor() as cursor:
+        with catalog.cursor() as cursor:
             first = cursor.execute("SELECT name FROM programs ORDER BY row_number "
                                    "LIMIT 1").fetchone()[0]
         assert first.startswith(expected)

@@ -150,7 +150,7 @@ def test_connection_is_locked_down(fixtures, tmp_path):
     secret = tmp_path / "secret.csv"
     secret.write_text("a\n1\n", encoding="utf-8")
     catalog = load_catalog(fixtures / "small_catalog.csv")
-    with catalog._con.cursor() as cursor:
+    with catalog.cursor() as cursor:
         with pytest.raises(Exception, match="disabled|Permission"):
             cursor.execute("SELECT * FROM read_csv($path)",
                            {"path": str(secret)}).fetchall()
