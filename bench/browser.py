@@ -41,7 +41,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +57,7 @@ HOME_PROGRAMS = "Programs in total"  # the overview's key figure
 TYPE_ORDER = ("Residency", "Fellowship", "Practicum", "Training program",
               "Degree program")  # the table's order of program types
 FIRST_ROWS = 5  # the table's first rows whose drawing marks it as updated
+SHOWN_ROWS = 12  # at least the rows the grid shows without scrolling
 SEARCH_WORDS = ("cardio", "neuro", "pediatric", "surgery", "pathology", "psychiatry",
                 "oncology", "radiology", "orthopaedic", "dermatology", "nephrology",
                 "endocrinology", "pulmonary", "gastroenterology", "sleep", "hand",
@@ -165,21 +166,24 @@ PAGE_JS = r"""
     }
     return left.size === 0;
   };
-  // Which parts show the expectation e = {label, programs, charts, rows, first}:
-  // 'drawn' = the heading has the count and the grid has drawn the first rows'
-  // names since the frame before the heading changed (``since``); 'table' = the
-  // grid's accessibility tree has the row count too.
+  // Which parts show the expectation e = {label, programs, charts, rows, first,
+  // sameRows}: 'table' = the heading has the count and the grid's accessibility
+  // tree has the row count; 'drawn' = the heading has the count and the grid
+  // has painted the first rows' names since the frame before the heading
+  // changed (``since``), or has nothing new to paint (sameRows), or 'table'.
   B.parts = (e, since) => {
     const s = B.snapshot(e.label);
     const heading = e.rows !== null && s.heading === e.programs;
+    const table = heading && s.rows === e.rows && s.canvas;
     return {
       kpi: s.programs === e.programs,
       chart: e.charts !== null && s.charts.length === e.charts
         && s.charts.every(c => c.rendered
                           && (c.total === null || c.total === e.programs)),
       heading: heading,
-      drawn: heading && e.first !== null && since !== null && B.drew(e.first, since),
-      table: heading && s.rows === e.rows && s.canvas,
+      drawn: table || (heading && since !== null && s.canvas
+                       && (e.sameRows || (e.first !== null && B.drew(e.first, since)))),
+      table: table,
     };
   };
   // First visit: the time of the first frame at which each mark is reached.
@@ -243,12 +247,14 @@ class Expect:
     charts: int | None = None
     rows: int | None = None
     first: tuple[str, ...] | None = None  # names of the table's first rows
+    same_rows: bool = False  # the grid's visible rows are those shown before
 
     def js(self, **extra) -> str:
         return json.dumps({"label": self.label, "programs": self.programs,
                            "charts": self.charts, "rows": self.rows,
                            "first": None if self.first is None else list(self.first),
-                           "timeout": TIMEOUT_MS, **extra})
+                           "sameRows": self.same_rows, "timeout": TIMEOUT_MS,
+                           **extra})
 
 
 def all_shown(expect: Expect) -> str:
@@ -301,13 +307,19 @@ class CatalogOracle:
 
     def first(self, rows: set[int] | None = None) -> tuple[str, ...]:
         """Names of the table's first FIRST_ROWS rows among ``rows`` (None: all)."""
-        names = []
+        return tuple(str(self._names[row])
+                     for row in self.shown(rows, FIRST_ROWS))
+
+    def shown(self, rows: set[int] | None = None, count: int = SHOWN_ROWS
+              ) -> tuple[int, ...]:
+        """Row numbers of the table's first ``count`` rows among ``rows``."""
+        found = []
         for row in self._order:
             if rows is None or row in rows:
-                names.append(str(self._names[row]))
-                if len(names) == FIRST_ROWS:
+                found.append(int(row))
+                if len(found) == count:
                     break
-        return tuple(names)
+        return tuple(found)
 
     def department_rows(self, *names: str) -> set[int]:
         """Row numbers of the programs in any of the departments ``names``."""
@@ -396,10 +408,16 @@ class Layout:
                                                              self.table_limit)
         return Expect(PROGRAMS, programs, self.charts, rows, first)
 
-    def expect_rows(self, oracle: CatalogOracle, rows: set[int] | None) -> Expect:
-        """The expectation for the programs ``rows`` (None: the whole catalog)."""
-        return self.expect(oracle.total if rows is None else len(rows),
-                           oracle.first(rows))
+    def expect_rows(self, oracle: CatalogOracle, rows: set[int] | None,
+                    before: set[int] | None | bool = False) -> Expect:
+        """The expectation for the programs ``rows`` (None: the whole catalog).
+
+        ``before``: the rows the page shows before the change (None: all). If the
+        grid's visible rows stay the same, it has nothing new to paint, and the
+        table counts as drawn once its heading has the new count."""
+        programs = oracle.total if rows is None else len(rows)
+        same = before is not False and oracle.shown(before) == oracle.shown(rows)
+        return replace(self.expect(programs, oracle.first(rows)), same_rows=same)
 
 
 @dataclass(frozen=True)
@@ -565,12 +583,14 @@ def filter_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
              "clear filters": []}
     departments = oracle.departments()[:runs]
     for label in ("filter change, new state", "filter change, seen state"):
+        before = None  # the page shows every program
         for i, department in enumerate(departments):
-            expect = layout.expect_rows(
-                oracle, oracle.department_rows(*departments[:i + 1]))
+            rows = oracle.department_rows(*departments[:i + 1])
+            expect = layout.expect_rows(oracle, rows, before)
             found[label].append(choose_department(page, department, expect))
+            before = rows
         found["clear filters"].append(
-            clear_filters(page, layout.expect_rows(oracle, None)))
+            clear_filters(page, layout.expect_rows(oracle, None, before)))
     return found
 
 
@@ -622,6 +642,7 @@ def search_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
     live = searches_while_typing(page, oracle, layout)
     box = page.get_by_role("textbox", name=SEARCH_LABEL)
     found = {"search keystroke, new text": [], "search keystroke, seen text": []}
+    before = None  # the rows the page shows: all (the probe was not committed)
     for label in found:
         for word in search_plan(oracle, runs, live):
             box.fill(word[:-1])
@@ -632,13 +653,15 @@ def search_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
                 wait_idle(page)
                 page.wait_for_function(all_shown(
                     layout.expect(oracle.search(word[:-1]))))
-            _watch(page, layout.expect_rows(oracle, oracle.search_rows(word)),
-                   "keydown",
+                before = oracle.search_rows(word[:-1])
+            rows = oracle.search_rows(word)
+            _watch(page, layout.expect_rows(oracle, rows, before), "keydown",
                    word[-1] if live else "Enter")
             box.press(word[-1])
             if not live:
                 box.press("Enter")
             found[label].append(_result(page, f"searching {word!r}"))
+            before = rows
             wait_idle(page)
     return ("while typing" if live else "on Enter"), found
 
