@@ -57,7 +57,6 @@ HOME_PROGRAMS = "Programs in total"  # the overview's key figure
 TYPE_ORDER = ("Residency", "Fellowship", "Practicum", "Training program",
               "Degree program")  # the table's order of program types
 FIRST_ROWS = 5  # the table's first rows whose drawing marks it as updated
-SHOWN_ROWS = 12  # at least the rows the grid shows without scrolling
 SEARCH_WORDS = ("cardio", "neuro", "pediatric", "surgery", "pathology", "psychiatry",
                 "oncology", "radiology", "orthopaedic", "dermatology", "nephrology",
                 "endocrinology", "pulmonary", "gastroenterology", "sleep", "hand",
@@ -146,17 +145,19 @@ PAGE_JS = r"""
                      & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
       const grid = t.querySelector('[role=grid]'), canvas = t.querySelector('canvas');
       const rows = grid ? num(grid.getAttribute('aria-rowcount')) : null;
-      return {rows: rows === null ? null : rows - 1,
+      return {el: t, rows: rows === null ? null : rows - 1,
               canvas: !!(canvas && canvas.width > 0 && canvas.height > 0)};
     }
     return null;
   };
-  B.snapshot = label => {
+  // What the page shows now; ``grid`` (the table's element) is for B.parts only.
+  B.look = label => {
     const h = B.heading(), t = B.table(h ? h.el : null);
     return {programs: B.metric(label), charts: B.charts(),
             heading: h ? h.count : null, rows: t ? t.rows : null,
-            canvas: t ? t.canvas : false};
+            canvas: t ? t.canvas : false, grid: t ? t.el : null};
   };
+  B.snapshot = label => { const s = B.look(label); delete s.grid; return s; };
   // True once the grid has drawn each of ``names`` (its first rows) since ``since``.
   B.drew = (names, since) => {
     const left = new Set(names);
@@ -166,24 +167,42 @@ PAGE_JS = r"""
     }
     return left.size === 0;
   };
+  // The names in the first column of the grid's accessibility tree, rows 0..n-1.
+  B.readerNames = (table, n) => {
+    const names = [];
+    for (let i = 0; i < n; i++) {
+      const cell = table.querySelector(`[data-testid="glide-cell-0-${i}"]`);
+      names.push(cell ? text(cell) : null);
+    }
+    return names;
+  };
   // Which parts show the expectation e = {label, programs, charts, rows, first,
-  // sameRows}: 'table' = the heading has the count and the grid's accessibility
-  // tree has the row count; 'drawn' = the heading has the count and the grid
-  // has painted the first rows' names since the frame before the heading
-  // changed (``since``), or has nothing new to paint (sameRows), or 'table'.
+  // changed}: ``first`` = the names of the table's first rows in the new state,
+  // ``changed`` = those of them that differ from the rows shown before (at the
+  // same positions). 'drawn' = the heading has the new count and the grid has
+  // painted every changed name since the frame before the heading changed
+  // (``since``); if no name changed, the rows the person sees are already right
+  // and the heading decides. 'table' = the grid's accessibility tree has the
+  // row count and the new names in its first column.
   B.parts = (e, since) => {
-    const s = B.snapshot(e.label);
+    const s = B.look(e.label);
     const heading = e.rows !== null && s.heading === e.programs;
-    const table = heading && s.rows === e.rows && s.canvas;
+    const settled = heading && s.rows === e.rows && s.canvas;
+    let reader = false;
+    if (settled && s.grid && e.first !== null) {
+      const names = B.readerNames(s.grid, e.first.length);
+      reader = e.first.every((name, i) => names[i] === name);
+    }
     return {
       kpi: s.programs === e.programs,
       chart: e.charts !== null && s.charts.length === e.charts
         && s.charts.every(c => c.rendered
                           && (c.total === null || c.total === e.programs)),
       heading: heading,
-      drawn: table || (heading && since !== null && s.canvas
-                       && (e.sameRows || (e.first !== null && B.drew(e.first, since)))),
-      table: table,
+      settled: settled,
+      drawn: heading && since !== null && s.canvas && e.changed !== null
+        && (e.changed.length === 0 || B.drew(e.changed, since)),
+      table: reader,
     };
   };
   // First visit: the time of the first frame at which each mark is reached.
@@ -219,8 +238,11 @@ PAGE_JS = r"""
     const loop = () => {
       const now = performance.now();
       if (B.start !== null) {
-        if (since === null && B.parts(e, null).heading) since = previous;
-        const p = B.parts(e, since);
+        let p = B.parts(e, since);
+        if (since === null && p.heading) {  // once: the heading has just changed
+          since = previous;
+          p = B.parts(e, since);
+        }
         for (const k of ['kpi', 'chart', 'drawn', 'table']) {
           if (p[k] && B.partTimes[k] === undefined) B.partTimes[k] = now - B.start;
         }
@@ -247,20 +269,22 @@ class Expect:
     charts: int | None = None
     rows: int | None = None
     first: tuple[str, ...] | None = None  # names of the table's first rows
-    same_rows: bool = False  # the grid's visible rows are those shown before
+    changed: tuple[str, ...] | None = None  # those not shown there before
 
     def js(self, **extra) -> str:
         return json.dumps({"label": self.label, "programs": self.programs,
                            "charts": self.charts, "rows": self.rows,
                            "first": None if self.first is None else list(self.first),
-                           "sameRows": self.same_rows, "timeout": TIMEOUT_MS,
-                           **extra})
+                           "changed": (None if self.changed is None
+                                       else list(self.changed)),
+                           "timeout": TIMEOUT_MS, **extra})
 
 
 def all_shown(expect: Expect) -> str:
-    """A page function: true once the KPI, charts and table all show ``expect``."""
-    return (f"() => {{ const p = window.__bench.parts({expect.js()});"
-            " return p.kpi && p.chart && p.table; }")
+    """A page function: true once the KPI, charts and table (heading, row count,
+    canvas) all show ``expect``."""
+    return (f"() => {{ const p = window.__bench.parts({expect.js()}, null);"
+            " return p.kpi && p.chart && p.settled; }")
 
 
 # --- the oracle ----------------------------------------------------------------------
@@ -307,19 +331,13 @@ class CatalogOracle:
 
     def first(self, rows: set[int] | None = None) -> tuple[str, ...]:
         """Names of the table's first FIRST_ROWS rows among ``rows`` (None: all)."""
-        return tuple(str(self._names[row])
-                     for row in self.shown(rows, FIRST_ROWS))
-
-    def shown(self, rows: set[int] | None = None, count: int = SHOWN_ROWS
-              ) -> tuple[int, ...]:
-        """Row numbers of the table's first ``count`` rows among ``rows``."""
-        found = []
+        names = []
         for row in self._order:
             if rows is None or row in rows:
-                found.append(int(row))
-                if len(found) == count:
+                names.append(str(self._names[row]))
+                if len(names) == FIRST_ROWS:
                     break
-        return tuple(found)
+        return tuple(names)
 
     def department_rows(self, *names: str) -> set[int]:
         """Row numbers of the programs in any of the departments ``names``."""
@@ -412,12 +430,16 @@ class Layout:
                     before: set[int] | None | bool = False) -> Expect:
         """The expectation for the programs ``rows`` (None: the whole catalog).
 
-        ``before``: the rows the page shows before the change (None: all). If the
-        grid's visible rows stay the same, it has nothing new to paint, and the
-        table counts as drawn once its heading has the new count."""
+        ``before``: the rows the page shows before the change (None: all; False:
+        nothing yet). Only the first rows' names that differ from those shown
+        before at the same position must be painted anew; the grid repaints
+        only what changed."""
+        first = oracle.first(rows)
+        shown = () if before is False else oracle.first(before)
+        changed = tuple(name for i, name in enumerate(first)
+                        if i >= len(shown) or shown[i] != name)
         programs = oracle.total if rows is None else len(rows)
-        same = before is not False and oracle.shown(before) == oracle.shown(rows)
-        return replace(self.expect(programs, oracle.first(rows)), same_rows=same)
+        return replace(self.expect(programs, first), changed=changed)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ class ExplorerState:
     """One filter state's facet counts, figures, charts and table (read-only)."""
 
     counts: dict[str, dict[str, int]]  # facet key -> {value: programs}, all values
-    # facet key -> {value: 'Fellowship (28)'}; only facets that filters.counted
+    # facet key -> {value: 'Fellowship (28)'}, for the facets short enough to
+    # show counts (filters.counted); the page lists the others' values plainly
     labels: dict[str, dict[str, str]]
     view: charts.MixView | None  # None when no program matches
     table: pd.DataFrame  # display table: readable headers, "Not stated"

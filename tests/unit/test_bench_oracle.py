@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.browser import FIRST_ROWS, CatalogOracle
+from bench.browser import FIRST_ROWS, CatalogOracle, Layout
 from bench.synth import write_catalog
 from gme.catalog import DEFAULT_CATALOG, load_catalog
 
@@ -55,3 +55,21 @@ def test_first_rows_match_the_app_for_searches_and_the_whole_catalog(catalog_pat
         assert oracle.search(word) == len(expected) > 0
         assert oracle.first(oracle.search_rows(word)) == tuple(
             expected["name"].head(FIRST_ROWS))
+
+
+def test_only_names_not_shown_before_must_be_painted_again():
+    """The harness waits for the grid to paint the first rows' names that differ
+    from those shown before at the same position: all of them on a first visit,
+    none when the first rows stay the same."""
+    oracle = CatalogOracle(DEFAULT_CATALOG)
+    layout = Layout(oracle.total, 1, None, 1)
+    largest = oracle.department_rows(oracle.departments()[0])
+    visit = layout.expect_rows(oracle, None)
+    assert visit.changed == visit.first and len(visit.first) == FIRST_ROWS
+    assert layout.expect_rows(oracle, largest, largest).changed == ()
+    narrowed = layout.expect_rows(oracle, largest, None)
+    everything = oracle.first(None)
+    assert narrowed.programs == len(largest)
+    assert narrowed.changed == tuple(
+        name for i, name in enumerate(narrowed.first) if everything[i] != name)
+    assert narrowed.changed  # the largest department does not start the catalog
