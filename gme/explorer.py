@@ -20,6 +20,7 @@ from gme import charts, filters
 from gme.catalog import Catalog
 
 _QUERIES = ("explorer_facet_counts", "explorer_mix", "explorer_programs")
+TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
 _POOL = ThreadPoolExecutor(max_workers=len(_QUERIES), thread_name_prefix="explorer")
 
 
@@ -44,6 +45,7 @@ class ExplorerState:
 def run_queries(catalog: Catalog, params: Mapping[str, Any]
                 ) -> tuple[pd.DataFrame, ...]:
     """The facet counts, mix and table rows of ``params``, queried in parallel."""
+    params = {**params, "row_limit": TABLE_ROWS}
     futures = [_POOL.submit(catalog.query, name, **params) for name in _QUERIES]
     return tuple(future.result() for future in futures)
 

@@ -54,4 +54,4 @@ def csv_bytes(rows: pd.DataFrame) -> bytes:
 
 def filtered_csv(catalog: Catalog, params: dict[str, Any]) -> bytes:
     """Every program that passes ``params`` (Filters.sql_params) as CSV bytes."""
-    return csv_bytes(catalog.query("explorer_export", **params))
+    return csv_bytes(catalog.query("explorer_programs", **params, row_limit=None))

@@ -113,7 +113,7 @@ with st.container(border=True):
         columns[i % 3].multiselect(
             facet.label, options[facet.key], key=KEYS[facet.key], placeholder="All",
             format_func=filters.display_value if labels is None else labels.__getitem__,
-            help=COUNTS_HELP if labels is not None else LONG_LIST_HELP)
+            help=LONG_LIST_HELP if labels is None else COUNTS_HELP)
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
               icon=":material/filter_alt_off:", disabled=not current.active)
 

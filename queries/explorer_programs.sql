@@ -1,6 +1,7 @@
--- The filtered programs for the explorer's table: catalog columns only, sorted by
--- type (in the order of gme.schema.PROGRAM_TYPES) then name; at most 1,000 rows,
--- as a table is for reading (the CSV download has them all). NULL = not stated.
+-- The filtered programs: catalog columns only (no internal ones), sorted by type
+-- (in the order of gme.schema.PROGRAM_TYPES) then name. $row_limit caps the rows:
+-- the explorer's table reads the first gme.explorer.TABLE_ROWS, the CSV download
+-- passes NULL for every row. NULL in a column = not stated.
 -- program_id | name | program_type | discipline | specialty | ... | aliases
 SELECT program_id, name, program_type, discipline, specialty, department, site,
        accreditation, positions, length_years, director, aliases
@@ -10,4 +11,4 @@ FROM filtered_programs(
     CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]), $search)
 ORDER BY list_position(['Residency', 'Fellowship', 'Practicum', 'Training program',
                         'Degree program'], program_type), name, program_id
-LIMIT 1000
+LIMIT $row_limit

@@ -28,9 +28,9 @@ def catalog_path(request, tmp_path_factory):
 
 
 def app_rows(path, **params):
-    """Every row the app finds for ``params``, in its table's order (the export
-    query: the table's query without its 1,000-row limit)."""
-    return load_catalog(path).query("explorer_export", **{**EMPTY, **params})
+    """Every row the app finds for ``params``, in its table's order (no limit)."""
+    return load_catalog(path).query("explorer_programs",
+                                    **{**EMPTY, **params, "row_limit": None})
 
 
 def test_first_rows_match_the_app_for_departments(catalog_path):

@@ -102,7 +102,7 @@ def test_every_query_runs_on_the_fixture_catalog(fixtures):
     """Every SELECT in queries/ runs with typical parameters, so no column can hide."""
     catalog = load_catalog(fixtures / "small_catalog.csv")
     values = {"types": [], "disciplines": [], "departments": [], "specialties": [],
-              "sites": [], "accreditations": [], "search": ""}
+              "sites": [], "accreditations": [], "search": "", "row_limit": 1000}
     selects = [name for name in available() if not _is_setup(name)]
     assert len(selects) >= 3
     for name in selects:

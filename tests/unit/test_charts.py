@@ -208,7 +208,7 @@ def test_real_catalog_figures_pass_full_validation():
 
     catalog = load_catalog()
     params = {"types": [], "disciplines": [], "departments": [], "specialties": [],
-              "sites": [], "accreditations": [], "search": ""}
+              "sites": [], "accreditations": [], "search": "", "row_limit": None}
     view = charts.mix_view(catalog.query("explorer_mix", **params),
                            catalog.query("explorer_programs", **params))
     for chart in view.charts:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gme import filters
+from gme import export, filters
 from gme.catalog import load_catalog
-from gme.explorer import explorer_state, ordered_options, run_queries
+from gme.explorer import TABLE_ROWS, explorer_state, ordered_options, run_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def test_parallel_queries_equal_sequential_ones(real):
     parallel = run_queries(catalog, params)
     for frame, name in zip(parallel, ("explorer_facet_counts", "explorer_mix",
                                       "explorer_programs"), strict=True):
-        assert frame.equals(catalog.query(name, **params))
+        assert frame.equals(catalog.query(name, **params, row_limit=TABLE_ROWS))
 
 
 def test_fellowship_physician_state(real):
@@ -83,4 +83,8 @@ def test_a_facet_with_very_many_values_is_listed_without_counts(tmp_path):
     assert set(state.labels) == {"type", "discipline", "department", "specialty",
                                  "accreditation"}
     assert all(len(ordered[k]) <= filters.COUNTED_OPTIONS for k in state.labels)
+    # The table reads the first TABLE_ROWS; the CSV download has every program.
+    assert state.shown == len(state.table) == TABLE_ROWS < state.total == 12_000
+    csv_lines = export.filtered_csv(catalog, _params()).decode("utf-8-sig")
+    assert csv_lines.count("\n") == 12_000 + 1  # the header and every program
     catalog.close()

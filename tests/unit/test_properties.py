@@ -241,7 +241,7 @@ def expected_ids(search: str) -> set[str]:
 def run_explorer(catalog, chosen: Filters):
     """The explorer's queries for ``chosen``: (table rows, mix, facet counts)."""
     params = chosen.sql_params()
-    return (catalog.query("explorer_programs", **params),
+    return (catalog.query("explorer_programs", **params, row_limit=None),
             catalog.query("explorer_mix", **params),
             catalog.query("explorer_facet_counts", **params))
 
@@ -275,7 +275,8 @@ def test_any_search_text_returns_a_subset_of_the_catalog(catalog, options, data,
             options[facet.key])
     linked, _ = filters.parse_query_params({SEARCH_KEY: [text]}, options)
     if linked.search != chosen.search:  # the same text, arriving through a link
-        rows = catalog.query("explorer_programs", **linked.sql_params())
+        rows = catalog.query("explorer_programs", **linked.sql_params(),
+                             row_limit=None)
         assert set(rows["program_id"]) <= ALL_IDS
 
 
@@ -292,7 +293,8 @@ def test_search_finds_exactly_the_programs_whose_words_it_starts(catalog, words,
     """An ASCII search returns exactly what the word-prefix rule says, case-blind."""
     search = filters.clean_search(" ".join(words))
     search = search.upper() if shout else search
-    rows = catalog.query("explorer_programs", **Filters(search=search).sql_params())
+    rows = catalog.query("explorer_programs", **Filters(search=search).sql_params(),
+                         row_limit=None)
     assert set(rows["program_id"]) == expected_ids(search)
 
 
