@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from gme.runtime import limit_memory
+
+limit_memory()  # fewer malloc arenas, no mimalloc cache: see gme/runtime.py
+
 st.set_page_config(
     page_title="GME program dashboard",
     page_icon="🎓",  # a :material/...: favicon is fetched from Google's font CDN
