@@ -1,8 +1,11 @@
 """Load, validate and query the program catalog (a CSV file) with DuckDB.
 
 ``load_catalog(path)`` checks the file row by row, so that a mistake is reported
-with its file, row and column and a way to fix it (``CatalogError``), then copies
+with its file, row and column and a way to fix it (``CatalogError``), and copies
 it into a typed in-memory DuckDB table whose DDL enforces the same rules again.
+That program_id is unique is checked once, in DuckDB, when every row is in
+(``queries/duplicate_program_id.sql``): it names both rows, and holds no index or
+set of every id in memory.
 After loading, the connection is locked down: no file access, no config changes.
 ``Catalog.query(name, **params)`` runs ``queries/<name>.sql`` on its own cursor,
 binding values as ``$name`` parameters, and returns a pandas DataFrame.
@@ -124,6 +127,7 @@ def _load(path: Path, rows: Iterator[list[str]]) -> Catalog:
         while batch := list(itertools.islice(rows, BATCH_ROWS)):
             _insert(con, path, batch)
             loaded += len(batch)
+        _check_unique_ids(con, path)
         con.execute("RESET threads")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
@@ -131,6 +135,16 @@ def _load(path: Path, rows: Iterator[list[str]]) -> Catalog:
         con.close()
         raise
     return Catalog(con, path, loaded)
+
+
+def _check_unique_ids(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise a CatalogError naming both rows if a program_id is used twice."""
+    found = con.execute(load_sql("duplicate_program_id")).fetchall()
+    if found:
+        pid, repeat_row, first_row = found[0]
+        raise CatalogError(
+            path, f"program_id '{pid}' is already used on row {first_row}.",
+            "Give each program its own program_id.", repeat_row, "program_id")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, path: Path, batch: list[list]) -> None:
@@ -182,7 +196,7 @@ def _text_lines(path: Path, handle: BinaryIO) -> Iterator[str]:
 def _validated_rows(path: Path, lines: Iterable[str]) -> Iterator[list[str]]:
     """Yield ``[row_number, *values]`` for each data row, or raise CatalogError."""
     reader = csv.reader(lines, strict=True)
-    seen: dict[str, int] = {}
+    programs = 0
     last_line = 0  # the line on which the previous record ended
     try:
         header = next((record for record in reader
@@ -198,19 +212,14 @@ def _validated_rows(path: Path, lines: Iterable[str]) -> Iterator[list[str]]:
             if not any(v.strip() for v in values):
                 continue  # blank line
             record = _check_row(path, row, header, values)
-            pid = record["program_id"]
-            if pid in seen:
-                raise CatalogError(
-                    path, f"program_id '{pid}' is already used on row {seen[pid]}.",
-                    "Give each program its own program_id.", row, "program_id")
-            seen[pid] = row
+            programs += 1
             yield [row, *(record[c] for c in schema.COLUMN_NAMES)]
     except csv.Error as exc:
         raise CatalogError(path, f"the CSV cannot be read ({exc}).",
                            "Look for a stray double quote: a value that contains a "
                            "comma or a quote must be wrapped in double quotes, with "
                            "inner quotes doubled.", row=last_line + 1) from None
-    if not seen:
+    if not programs:
         raise CatalogError(path, "the file has a header but no programs.",
                            "Add one row per program below the header.")
 

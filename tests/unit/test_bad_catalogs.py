@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gme import catalog as catalog_module
 from gme.catalog import MAX_BYTES, CatalogError, load_catalog
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -121,3 +122,22 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
     assert big.stat().st_size > MAX_BYTES
     with pytest.raises(CatalogError, match="50 MB; the limit is 40 MB"):
         load_catalog(big)
+
+
+def test_first_repeated_program_id_is_reported_across_batches(tmp_path, monkeypatch):
+    """Ids are checked once every row is in: the report is the lowest row that
+    repeats an id, with the row that first used it, even when the two rows were
+    inserted in different batches and later rows repeat other ids too."""
+    monkeypatch.setattr(catalog_module, "BATCH_ROWS", 2)
+    header, *rows = (FIXTURES / "small_catalog.csv").read_text().splitlines()
+    first = rows[0].split(",", 1)[1]
+    ids = ["a", "b", "c", "d", "b", "a", "b"]  # rows 2-8; 'b' repeats on row 6
+    path = tmp_path / "repeats.csv"
+    path.write_text("\n".join([header, *(f"{i},{first}" for i in ids)]) + "\n")
+    before = _digest(path)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    error = caught.value
+    assert (error.row, error.column) == (6, "program_id")
+    assert "program_id 'b' is already used on row 3" in error.problem
+    assert _digest(path) == before
