@@ -29,8 +29,8 @@ class ExplorerState:
     """One filter state's facet counts, figures, charts and table (read-only)."""
 
     counts: dict[str, dict[str, int]]  # facet key -> {value: programs}, all values
-    # facet key -> {value: 'Fellowship (28)'}, for the facets short enough to
-    # show counts (filters.counted); the page lists the others' values plainly
+    # facet key -> {value: 'Fellowship (28)'}, for the facets listed in full
+    # (filters.listed_in_full); the page shortlists the others
     labels: dict[str, dict[str, str]]
     view: charts.MixView | None  # None when no program matches
     table: pd.DataFrame  # display table: readable headers, "Not stated"
@@ -73,7 +73,7 @@ def explorer_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
     counts_frame, mix, rows = run_queries(catalog, params)
     counts = facet_counts(ordered, counts_frame)
     labels = {key: {value: filters.option_label(value, n) for value, n in c.items()}
-              for key, c in counts.items() if filters.counted(c)}
+              for key, c in counts.items() if filters.listed_in_full(c)}
     view = charts.mix_view(mix, rows) if not mix.empty else None
     return ExplorerState(counts=counts, labels=labels, view=view,
                          table=charts.programs_table(rows), shown=len(rows))

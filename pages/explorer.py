@@ -4,7 +4,9 @@ The filters live in the URL: read once per visit into the widgets (untrusted, so
 checked by gme.filters), written back when they change. Everything a filter state
 shows is computed once and cached (state_of); gme.charts builds the figures from
 small pre-aggregated frames. The charts sit in tabs and only the open one is
-sent to the browser, which is what a filter change waits for.
+sent to the browser, which is what a filter change waits for. A facet with too
+many values to list (a national catalog's thousands of sites) shows a shortlist
+and a find box instead, for the same reason.
 """
 
 import functools
@@ -19,11 +21,14 @@ from gme.navigation import ensure_app_navigation
 from gme.text import escape_markdown
 
 KEYS = {f.key: f"explorer_{f.key}" for f in filters.FACETS}
+FIND = {f.key: f"explorer_{f.key}_find" for f in filters.FACETS}  # long facets only
 SEARCH, NOTICES, CHART_TAB = "explorer_q", "explorer_notices", "explorer_chart"
 COUNTS_HELP = ("The number after each option is how many programs you would see "
                "with it, given the other filters.")
-LONG_LIST_HELP = (f"This list has more than {filters.COUNTED_OPTIONS:,} values, so "
-                  "it shows no counts; type to find one.")
+LONG_LIST_HELP = ("There are {values:,} values, too many to list: this shows the "
+                  f"{filters.SHORTLIST} with the most programs whose name contains "
+                  "the text in '{find}' (all of them when it is empty), and every "
+                  "one you chose. " + COUNTS_HELP)
 
 
 def url() -> dict[str, list[str]]:
@@ -44,6 +49,8 @@ def clear_filters() -> None:
     """Button callback: every filter and the search back to empty."""
     for key in KEYS.values():
         st.session_state[key] = []
+    for key in FIND.values():
+        st.session_state[key] = ""
     st.session_state[SEARCH] = ""
 
 
@@ -57,6 +64,31 @@ def state_of(catalog_version: tuple, params: dict) -> ExplorerState:
 def options_of(catalog_version: tuple) -> dict[str, list[str]]:
     """Every value of every facet, in display order (options and URL allow-list)."""
     return ordered_options(filters.catalog_options(query("explorer_facet_values")))
+
+
+def facet_filter(facet: filters.Facet, state: ExplorerState,
+                 values: list[str]) -> None:
+    """One facet's multiselect, each option with its count. A facet too long to
+    list in full (a national catalog's sites) gets a find box and a shortlist."""
+    labels = state.labels.get(facet.key)
+    if labels is not None:
+        st.multiselect(facet.label, values, key=KEYS[facet.key], placeholder="All",
+                       format_func=labels.__getitem__, help=COUNTS_HELP)
+        return
+    counts = state.counts[facet.key]
+    find_label = f"Find a {facet.label.lower()}"
+    find = st.text_input(find_label, key=FIND[facet.key],
+                         max_chars=filters.MAX_VALUE_LENGTH,
+                         placeholder="Type part of its name, then Enter",
+                         help=f"Narrows the {facet.label} list below.")
+    chosen = st.session_state[KEYS[facet.key]]
+    shown = filters.shortlist(counts, chosen, find)
+    none_found = bool(find.strip()) and len(shown) == len(chosen)
+    st.multiselect(facet.label, shown, key=KEYS[facet.key],
+                   placeholder=f"No {facet.label.lower()} name contains that text"
+                   if none_found else "All",
+                   format_func=lambda value: filters.option_label(value, counts[value]),
+                   help=LONG_LIST_HELP.format(values=len(counts), find=find_label))
 
 
 def show_chart(chart: charts.Chart) -> None:
@@ -107,13 +139,13 @@ with st.container(border=True):
                   placeholder="e.g. EP, heme/onc, cardio",
                   help="Every word must start a word of the program's name, "
                        "specialty or common abbreviations; case does not matter.")
-    columns = st.columns(3)
-    for i, facet in enumerate(filters.FACETS):
-        labels = state.labels.get(facet.key)
-        columns[i % 3].multiselect(
-            facet.label, options[facet.key], key=KEYS[facet.key], placeholder="All",
-            format_func=filters.display_value if labels is None else labels.__getitem__,
-            help=LONG_LIST_HELP if labels is None else COUNTS_HELP)
+    # Rows of three; bottom-aligned, so a find box above one list keeps the
+    # lists of a row level.
+    for row in (filters.FACETS[:3], filters.FACETS[3:]):
+        for column, facet in zip(st.columns(3, vertical_alignment="bottom"), row,
+                                 strict=True):
+            with column:
+                facet_filter(facet, state, options[facet.key])
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
               icon=":material/filter_alt_off:", disabled=not current.active)
 

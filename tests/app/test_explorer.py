@@ -201,20 +201,43 @@ def test_fixture_catalog_counts_and_not_stated_option(explorer_fixture):
     assert url(at)["department"] == ["Not stated"]
 
 
-def test_a_very_long_facet_lists_its_values_without_counts(monkeypatch, tmp_path):
-    """With thousands of sites, the Site filter lists them without counts (and
-    says so); the short facets keep theirs, and choosing a site still filters."""
+def test_a_very_long_facet_is_shortlisted_with_a_find_box(monkeypatch, tmp_path):
+    """With thousands of sites, the Site filter lists the 100 with the most
+    programs, with counts; 'Find a site' narrows the list to names containing
+    the text; a chosen site filters and stays listed; Clear filters empties both."""
     from bench.synth import write_catalog
 
     path = write_catalog(tmp_path / "synthetic.csv", 12_000)
     monkeypatch.setenv("GME_CATALOG", str(path))
     at = open_page("explorer")
     site = at.multiselect(key="explorer_site")
-    assert len(site.options) > 500
-    assert not any(re.search(r"\(\d[\d,]*\)$", o) for o in site.options)
-    assert "shows no counts" in site.help
+    assert len(site.options) == 100
+    counts = [int(re.search(r"\((\d[\d,]*)\)$", o)[1].replace(",", ""))
+              for o in site.options]
+    assert counts == sorted(counts, reverse=True) and counts[-1] >= 1
+    assert "too many to list" in site.help and "Find a site" in site.help
     assert all(re.search(r"\(\d[\d,]*\)$", o)
                for o in at.multiselect(key="explorer_type").options)
-    chosen = next(o for o in site.options if o != "Not stated")
+
+    with path.open(encoding="utf-8") as handle:
+        sites = sorted({row["site"] for row in csv.DictReader(handle)} - {""})
+    listed = {re.sub(r" \(\d[\d,]*\)$", "", o) for o in site.options}
+    rare = next(s for s in reversed(sites) if s not in listed)  # not in the top 100
+    at.text_input(key="explorer_site_find").set_value(rare.upper()).run()
+    site = at.multiselect(key="explorer_site")
+    assert all(rare.casefold() in o.casefold() for o in site.options)
+    chosen = next(o for o in site.options if o.startswith(rare + " ("))
     site.set_value([chosen]).run()
     assert 0 < int(metrics(at)["Programs"].replace(",", "")) < 12_000
+    assert url(at)["site"] == [rare]
+
+    at.text_input(key="explorer_site_find").set_value("no such site zz").run()
+    site = at.multiselect(key="explorer_site")
+    assert [re.sub(r" \(\d[\d,]*\)$", "", o) for o in site.options] == [rare]
+    assert site.value == [rare]
+    assert site.placeholder == "No site name contains that text"
+
+    at.button(key="explorer_clear").click().run()
+    assert at.text_input(key="explorer_site_find").value == ""
+    assert at.multiselect(key="explorer_site").value == []
+    assert len(at.multiselect(key="explorer_site").options) == 100

@@ -169,3 +169,33 @@ def test_facet_options_fill_zeros_and_order_values():
     assert found["type"] == {"Residency": 0, "Fellowship": 5, "Practicum": 0}
     assert found["site"] == {"North Hospital": 0, "": 2}
     assert list(found["department"]) == ["Internal Medicine", "Pediatrics", ""]
+
+
+SITES = {"Alpha Clinic": 3, "Beta Hospital": 9, "Gamma Clinic": 9, "Delta Center": 1,
+         "": 5}  # display order; '' is "Not stated"
+
+
+def test_long_facets_are_lists_of_more_than_500_values():
+    assert filters.listed_in_full(range(filters.LISTED_OPTIONS))
+    assert filters.listed_in_full(range(filters.LISTED_OPTIONS + 1)) is False
+
+
+def test_shortlist_keeps_the_values_with_most_programs_ties_in_display_order():
+    assert filters.shortlist(SITES, [], "", limit=3) == [
+        "Beta Hospital", "Gamma Clinic", ""]
+    assert filters.shortlist(SITES, [], "", limit=10) == [
+        "Beta Hospital", "Gamma Clinic", "", "Alpha Clinic", "Delta Center"]
+
+
+def test_shortlist_finds_by_part_of_the_shown_name_ignoring_case_and_spaces():
+    assert filters.shortlist(SITES, [], "  cLINIC ", limit=10) == [
+        "Gamma Clinic", "Alpha Clinic"]
+    assert filters.shortlist(SITES, [], "not stated") == [""]
+    assert filters.shortlist(SITES, [], "nowhere") == []
+
+
+def test_shortlist_always_lists_what_is_chosen_and_counts_it_outside_the_limit():
+    assert filters.shortlist(SITES, ["Delta Center"], "clinic", limit=1) == [
+        "Gamma Clinic", "Delta Center"]
+    assert filters.shortlist(SITES, ["Beta Hospital"], "", limit=1) == [
+        "Beta Hospital", "Gamma Clinic"]
