@@ -4,7 +4,7 @@ import streamlit as st
 
 from gme.runtime import limit_memory
 
-limit_memory()  # fewer malloc arenas, no mimalloc cache: see gme/runtime.py
+limit_memory()  # allocator settings that keep RSS down: gme/runtime.py
 
 st.set_page_config(
     page_title="GME program dashboard",

@@ -118,7 +118,8 @@ def _load(path: Path, rows: Iterator[list[str]]) -> Catalog:
     con = duckdb.connect(":memory:", config={"threads": 1})
     try:
         # An in-memory database of its own, compressed: DuckDB does not compress
-        # the default one (100,000 programs: 53 -> 31 MB).
+        # the default one (100,000 programs, with the unique index of the time:
+        # 53 -> 31 MB; 12 MB now, without it).
         con.execute("ATTACH ':memory:' AS catalog (COMPRESS)")
         con.execute("USE catalog")
         for name in _SETUP:

@@ -1,7 +1,8 @@
 """The catalog's columns and controlled vocabularies, in one place.
 
 ``data/README.md`` documents the same facts for people; the DDL in
-``queries/create_programs_table.sql`` enforces them a second time in DuckDB.
+``queries/create_programs_table.sql`` enforces them a second time in DuckDB
+(except that ``program_id`` is unique, checked once after loading).
 """
 
 from __future__ import annotations

@@ -76,17 +76,18 @@ def facet_filter(facet: filters.Facet, state: ExplorerState,
                        format_func=labels.__getitem__, help=COUNTS_HELP)
         return
     counts = state.counts[facet.key]
-    find_label = f"Find a {facet.label.lower()}"
+    noun = facet.label.lower()
+    find_label = f"Find {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
     find = st.text_input(find_label, key=FIND[facet.key],
                          max_chars=filters.MAX_VALUE_LENGTH,
                          placeholder="Type part of its name, then Enter",
-                         help=f"Narrows the {facet.label} list below.")
-    chosen = st.session_state[KEYS[facet.key]]
-    shown = filters.shortlist(counts, chosen, find)
-    none_found = bool(find.strip()) and len(shown) == len(chosen)
-    st.multiselect(facet.label, shown, key=KEYS[facet.key],
-                   placeholder=f"No {facet.label.lower()} name contains that text"
-                   if none_found else "All",
+                         help=f"Narrows the {facet.label} list below to the "
+                              "names that contain this text.")
+    short = filters.shortlist(counts, st.session_state[KEYS[facet.key]], find)
+    # Above the list, so that the lists of a row stay level (bottom-aligned).
+    st.caption(escape_markdown(
+        filters.shortlist_note(short, len(counts), find, find_label)))
+    st.multiselect(facet.label, short.values, key=KEYS[facet.key], placeholder="All",
                    format_func=lambda value: filters.option_label(value, counts[value]),
                    help=LONG_LIST_HELP.format(values=len(counts), find=find_label))
 
@@ -141,13 +142,16 @@ with st.container(border=True):
                        "specialty or common abbreviations; case does not matter.")
     # Rows of three; bottom-aligned, so a find box above one list keeps the
     # lists of a row level.
-    for row in (filters.FACETS[:3], filters.FACETS[3:]):
+    for start in range(0, len(filters.FACETS), 3):
+        row = filters.FACETS[start:start + 3]
         for column, facet in zip(st.columns(3, vertical_alignment="bottom"), row,
-                                 strict=True):
+                                 strict=False):  # a last row may be short
             with column:
                 facet_filter(facet, state, options[facet.key])
+    finding = any(st.session_state.get(key) for key in FIND.values())
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
-              icon=":material/filter_alt_off:", disabled=not current.active)
+              icon=":material/filter_alt_off:",
+              disabled=not (current.active or finding))
 
 view = state.view
 if view is None:

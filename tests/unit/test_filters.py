@@ -181,21 +181,40 @@ def test_long_facets_are_lists_of_more_than_500_values():
 
 
 def test_shortlist_keeps_the_values_with_most_programs_ties_in_display_order():
-    assert filters.shortlist(SITES, [], "", limit=3) == [
-        "Beta Hospital", "Gamma Clinic", ""]
-    assert filters.shortlist(SITES, [], "", limit=10) == [
+    assert filters.shortlist(SITES, [], "", limit=3) == filters.Shortlist(
+        ["Beta Hospital", "Gamma Clinic", ""], 5)
+    assert filters.shortlist(SITES, [], "", limit=10).values == [
         "Beta Hospital", "Gamma Clinic", "", "Alpha Clinic", "Delta Center"]
 
 
 def test_shortlist_finds_by_part_of_the_shown_name_ignoring_case_and_spaces():
-    assert filters.shortlist(SITES, [], "  cLINIC ", limit=10) == [
-        "Gamma Clinic", "Alpha Clinic"]
-    assert filters.shortlist(SITES, [], "not stated") == [""]
-    assert filters.shortlist(SITES, [], "nowhere") == []
+    assert filters.shortlist(SITES, [], "  cLINIC ", limit=10) == filters.Shortlist(
+        ["Gamma Clinic", "Alpha Clinic"], 2)
+    assert filters.shortlist(SITES, [], "not stated") == filters.Shortlist([""], 1)
+    assert filters.shortlist(SITES, [], "nowhere") == filters.Shortlist([], 0)
 
 
 def test_shortlist_always_lists_what_is_chosen_and_counts_it_outside_the_limit():
-    assert filters.shortlist(SITES, ["Delta Center"], "clinic", limit=1) == [
-        "Gamma Clinic", "Delta Center"]
-    assert filters.shortlist(SITES, ["Beta Hospital"], "", limit=1) == [
+    assert filters.shortlist(SITES, ["Delta Center"], "clinic", limit=1) == (
+        filters.Shortlist(["Gamma Clinic", "Delta Center"], 2))
+    assert filters.shortlist(SITES, ["Beta Hospital"], "", limit=1).values == [
         "Beta Hospital", "Gamma Clinic"]
+    # The only match is already chosen: it is listed, and it counts as a match.
+    assert filters.shortlist(SITES, ["Beta Hospital"], "beta") == filters.Shortlist(
+        ["Beta Hospital"], 1)
+
+
+def test_shortlist_note_says_what_is_listed_and_how_to_find_the_rest():
+    short = filters.shortlist(SITES, [], "", limit=2)
+    assert filters.shortlist_note(short, 5, "", "Find a site", limit=2) == (
+        "Lists the 2 of 5 with the most programs; use 'Find a site' for the others.")
+    short = filters.shortlist(SITES, [], " clinic ", limit=1)
+    assert filters.shortlist_note(short, 5, " clinic ", "Find a site", limit=1) == (
+        "2 of 5 contain 'clinic'; the 1 with the most programs are listed. "
+        "Type more to narrow it.")
+    short = filters.shortlist(SITES, [], "clinic", limit=5)
+    assert filters.shortlist_note(short, 5, "clinic", "Find a site", limit=5) == (
+        "2 of 5 contain 'clinic'; all are listed.")
+    short = filters.shortlist(SITES, ["Delta Center"], "zz")
+    assert filters.shortlist_note(short, 5, "zz", "Find a site") == (
+        "None of the 5 contains 'zz'.")
