@@ -13,6 +13,9 @@ WHERE (len(types) = 0 OR list_contains(types, program_type))
   AND (len(sites) = 0 OR list_contains(sites, coalesce(site, '')))
   AND (len(accreditations) = 0
        OR list_contains(accreditations, coalesce(accreditation, '')))
-  AND list_bool_and(list_transform(
-        string_split(trim(normalize_text(search)), ' '),
-        lambda word: word = '' OR contains(search_text, ' ' || word)))
+  -- No search: skip the per-row word test (100,000 programs: 36 -> 24 ms for
+  -- the explorer's three queries with one department chosen).
+  AND (trim(normalize_text(search)) = ''
+       OR list_bool_and(list_transform(
+            string_split(trim(normalize_text(search)), ' '),
+            lambda word: word = '' OR contains(search_text, ' ' || word))))
