@@ -246,3 +246,24 @@ def test_a_very_long_facet_is_shortlisted_with_a_find_box(monkeypatch, tmp_path)
     assert at.text_input(key="explorer_site_find").value == ""
     assert at.multiselect(key="explorer_site").value == []
     assert len(at.multiselect(key="explorer_site").options) == 100
+
+
+def test_a_shared_link_keeps_a_site_outside_the_shortlist(monkeypatch, tmp_path):
+    """A link naming a site that is not among the 100 listed opens with that site
+    chosen, listed and filtering, and the link is kept as it was."""
+    from bench.synth import write_catalog
+
+    path = write_catalog(tmp_path / "synthetic.csv", 12_000)
+    monkeypatch.setenv("GME_CATALOG", str(path))
+    top = {re.sub(r" \(\d[\d,]*\)$", "", o)
+           for o in open_page("explorer").multiselect(key="explorer_site").options}
+    with path.open(encoding="utf-8") as handle:
+        sites = {row["site"] for row in csv.DictReader(handle)}
+    rare = sorted(sites - top - {""})[0]
+    at = open_page("explorer", site=rare)
+    site = at.multiselect(key="explorer_site")
+    assert site.value == [rare]
+    assert any(o.startswith(rare + " (") for o in site.options)
+    assert 0 < int(metrics(at)["Programs"].replace(",", "")) < 12_000
+    assert url(at)["site"] == [rare]
+    assert not at.warning  # nothing in the link was ignored
