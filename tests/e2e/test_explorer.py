@@ -1,10 +1,12 @@
-"""The Program explorer in a real browser: filters, URL, search, CSV and axe."""
+"""The Program explorer in a real browser: filters, URL, search, CSV and axe,
+and a national-size catalog's shortlisted Site filter."""
 
 from __future__ import annotations
 
 import csv
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -306,3 +308,43 @@ def test_explorer_has_no_axe_violations(page, app_server):
     expect(page.get_by_test_id("stDataFrame")).to_have_count(2)
     found["completeness open"] = axe_violations(page)
     assert_accessible(found)
+
+
+@pytest.fixture(scope="module")
+def national_server(browser, tmp_path_factory):
+    """The app over a synthetic national-size catalog (12,000 programs, thousands
+    of sites), and that catalog's path."""
+    from bench.synth import write_catalog
+
+    path = write_catalog(tmp_path_factory.mktemp("national") / "programs.csv", 12_000)
+    server = AppServer(env={"GME_CATALOG": str(path)}, log_name="national-server")
+    yield server, path
+    server.stop()
+
+
+def test_a_site_outside_the_shortlist_is_found_and_chosen(page, national_server):
+    """With thousands of sites, a site with one program (not among the 100
+    listed) is found by typing part of its name in 'Find a site' and Enter, then
+    chosen from the Site list with the mouse: the figures, the link and the line
+    above the list follow, and axe finds no WCAG A/AA violation."""
+    server, path = national_server
+    rows = catalog_rows(path)
+    per_site: dict[str, int] = {}
+    for row in rows:
+        per_site[row["site"]] = per_site.get(row["site"], 0) + 1
+    rare = min((s for s in per_site if s), key=lambda s: (per_site[s], s))
+    open_app(page, server.url, "explorer")
+    figure = page.get_by_test_id("stMetric").filter(has_text="Programs")
+    expect(figure.get_by_test_id("stMetricValue")).to_have_text(f"{len(rows):,}")
+    expect(page.get_by_text(re.compile(r"^Lists the 100 of [\d,]+ with the most "
+                                       r"programs"))).to_be_visible()
+    box = page.get_by_role("textbox", name="Find a site")
+    box.fill(rare.lower())
+    box.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(
+        rf"contain '{re.escape(rare.lower())}'"))).to_be_visible()
+    choose(page, "Site", rare)
+    expect(figure.get_by_test_id("stMetricValue")).to_have_text(f"{per_site[rare]:,}")
+    assert parse_qs(urlparse(page.url).query)["site"] == [rare]
+    assert_accessible({"site found and chosen": axe_violations(page)})
