@@ -136,21 +136,23 @@ def shortlist(counts: Mapping[str, int], selected: Sequence[str], find: str,
     ``find`` (ignoring case and surrounding spaces) with the most programs; all
     ordered by programs, most first, ties in display order.
     """
-    needle = " ".join(str(find).split()).casefold()
+    needle = clean_search(find).casefold()
     chosen = set(selected)
     position = {value: i for i, value in enumerate(counts)}
+
+    def order(value: str) -> tuple[int, int]:
+        return -counts[value], position[value]
+
     matches = [v for v in counts if needle in display_value(v).casefold()]
-    others = sorted((v for v in matches if v not in chosen),
-                    key=lambda v: -counts[v])  # stable: ties stay in display order
+    others = sorted((v for v in matches if v not in chosen), key=order)
     shown = [v for v in selected if v in position] + others[:limit]
-    return Shortlist(sorted(shown, key=lambda v: (-counts[v], position[v])),
-                     len(matches))
+    return Shortlist(sorted(shown, key=order), len(matches))
 
 
 def shortlist_note(short: Shortlist, total: int, find: str, find_label: str,
                    limit: int = SHORTLIST) -> str:
     """One plain-text line under a shortlisted facet: what it lists, and why."""
-    find = " ".join(str(find).split())
+    find = clean_search(find)
     if not find:
         return (f"Lists the {min(limit, total):,} of {total:,} with the most "
                 f"programs; use '{find_label}' for the others.")
