@@ -1,16 +1,21 @@
-"""Everything the explorer shows for one filter state, computed in one go.
+"""Everything the explorer shows for one filter state, in two parts.
 
-``explorer_state(catalog, params)`` runs the three queries a filter state needs
-(facet counts, the pre-aggregated mix, the table rows) side by side, each on its
-own cursor (DuckDB releases the GIL while it works), then builds the figures and
-the display table. The page caches the result per filter state, so a state seen
-before costs one cache lookup. No Streamlit here.
+- ``results(catalog, params)``: the key figures, the charts and the table. The
+  mix and the table rows are queried side by side, each on its own cursor
+  (DuckDB releases the GIL while it works).
+- ``facets(catalog, ordered, params)``: every facet value's count and label.
+  ``start_facets`` runs it on the same pool and returns at once, so that the page
+  can send the results first and the counts after them: what a person waits for
+  after a click is the figures, the chart and the table.
+
+The page caches both per filter state, so a state seen before costs two cache
+lookups. No Streamlit here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,19 +24,16 @@ import pandas as pd
 from gme import charts, filters
 from gme.catalog import Catalog
 
-_QUERIES = ("explorer_facet_counts", "explorer_mix", "explorer_programs")
+_RESULT_QUERIES = ("explorer_mix", "explorer_programs")
 TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
-_POOL = ThreadPoolExecutor(max_workers=len(_QUERIES), thread_name_prefix="explorer")
+# The two result queries, and the facet counts of a state or two.
+_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
 
 @dataclass(frozen=True)
-class ExplorerState:
-    """One filter state's facet counts, figures, charts and table (read-only)."""
+class Results:
+    """One filter state's figures, charts and table (read-only)."""
 
-    counts: dict[str, dict[str, int]]  # facet key -> {value: programs}, all values
-    # facet key -> {value: 'Fellowship (28)'}, for the facets listed in full
-    # (filters.listed_in_full); the page shortlists the others
-    labels: dict[str, dict[str, str]]
     view: charts.MixView | None  # None when no program matches
     table: pd.DataFrame  # display table: readable headers, "Not stated"
     shown: int  # rows in the table (the query caps it)
@@ -42,12 +44,30 @@ class ExplorerState:
         return self.view.key_figures["Programs"] if self.view else 0
 
 
-def run_queries(catalog: Catalog, params: Mapping[str, Any]
-                ) -> tuple[pd.DataFrame, ...]:
-    """The facet counts, mix and table rows of ``params``, queried in parallel."""
+@dataclass(frozen=True)
+class Facets:
+    """One filter state's facet counts and option labels (read-only)."""
+
+    counts: dict[str, dict[str, int]]  # facet key -> {value: programs}, all values
+    # facet key -> {value: 'Fellowship (28)'}, for the facets listed in full
+    # (filters.listed_in_full); the page shortlists the others
+    labels: dict[str, dict[str, str]]
+
+
+def result_queries(catalog: Catalog, params: Mapping[str, Any]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The mix and the table rows of ``params``, queried in parallel."""
     params = {**params, "row_limit": TABLE_ROWS}
-    futures = [_POOL.submit(catalog.query, name, **params) for name in _QUERIES]
-    return tuple(future.result() for future in futures)
+    futures = [_POOL.submit(catalog.query, name, **params) for name in _RESULT_QUERIES]
+    mix, rows = (future.result() for future in futures)
+    return mix, rows
+
+
+def results(catalog: Catalog, params: Mapping[str, Any]) -> Results:
+    """The explorer's figures, charts and table for ``params``."""
+    mix, rows = result_queries(catalog, params)
+    view = charts.mix_view(mix, rows) if not mix.empty else None
+    return Results(view=view, table=charts.programs_table(rows), shown=len(rows))
 
 
 def ordered_options(options: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -67,13 +87,16 @@ def facet_counts(ordered: Mapping[str, Sequence[str]], counts: pd.DataFrame
             for key, values in ordered.items()}
 
 
-def explorer_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
-                   params: Mapping[str, Any]) -> ExplorerState:
-    """The explorer's view of ``params``; ``ordered`` is ``ordered_options(...)``."""
-    counts_frame, mix, rows = run_queries(catalog, params)
-    counts = facet_counts(ordered, counts_frame)
+def facets(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
+           params: Mapping[str, Any]) -> Facets:
+    """Counts and labels of every facet value; ``ordered`` is ``ordered_options``."""
+    counts = facet_counts(ordered, catalog.query("explorer_facet_counts", **params))
     labels = {key: {value: filters.option_label(value, n) for value, n in c.items()}
               for key, c in counts.items() if filters.listed_in_full(c)}
-    view = charts.mix_view(mix, rows) if not mix.empty else None
-    return ExplorerState(counts=counts, labels=labels, view=view,
-                         table=charts.programs_table(rows), shown=len(rows))
+    return Facets(counts=counts, labels=labels)
+
+
+def start_facets(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
+                 params: Mapping[str, Any]) -> Future[Facets]:
+    """``facets(...)`` on a worker thread: returns at once, ``.result()`` waits."""
+    return _POOL.submit(facets, catalog, ordered, dict(params))

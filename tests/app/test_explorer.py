@@ -140,10 +140,40 @@ def test_clear_filters_returns_to_the_whole_catalog():
     assert url(at) == {}
 
 
+def layout(node) -> list[str]:
+    """The page's widget keys and metric labels, in the order they are laid out
+    (by position in their containers, not by the order they were sent)."""
+    if hasattr(node, "children"):
+        return [name for index in sorted(node.children)
+                for name in layout(node.children[index])]
+    if node.type == "metric":
+        return [node.label]
+    key = getattr(node, "key", None)
+    return [key] if key else []
+
+
+def test_filters_sit_between_the_search_and_clear_though_sent_after_the_table():
+    """The facet filters are sent last (after the figures and the table), into the
+    box made for them: the page still reads search, filters, Clear, figures."""
+    at = open_page("explorer", type="Fellowship")
+    order = layout(at.main)
+    facet_keys = [f"explorer_{f}" for f in ("type", "discipline", "department",
+                                            "specialty", "site", "accreditation")]
+    expected = ["explorer_q", *facet_keys, "explorer_clear", "Programs"]
+    assert [name for name in order if name in expected] == expected
+    assert order.index("Programs") < order.index("explorer_download")
+    assert at.multiselect(key="explorer_type").value == ["Fellowship"]
+    # The counts are this state's: the 28 physician fellowships.
+    assert "Physician (28)" in at.multiselect(key="explorer_discipline").options
+
+
 def test_no_match_shows_a_message_and_a_way_back_not_empty_charts():
     """A search that finds nothing: friendly text, a Clear button, no charts."""
     at = open_page("explorer", q="zzzz")
     assert "No program matches" in at.info[0].value
+    # The filters are still there, each option counted: nothing matches.
+    assert at.multiselect(key="explorer_type").options[0] == "Residency (0)"
+    assert layout(at.main)[:2] == ["explorer_q", "explorer_type"]
     assert not at.get("plotly_chart")
     assert not at.metric
     at.button(key="explorer_clear_empty").click().run()

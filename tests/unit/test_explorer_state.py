@@ -1,4 +1,4 @@
-"""gme.explorer: one filter state's counts, figures and table, queried in parallel."""
+"""gme.explorer: one filter state's results (figures, table) and facet counts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import pytest
 
 from gme import export, filters
 from gme.catalog import load_catalog
-from gme.explorer import TABLE_ROWS, explorer_state, ordered_options, run_queries
+from gme.explorer import (
+    TABLE_ROWS,
+    facets,
+    ordered_options,
+    result_queries,
+    results,
+    start_facets,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,21 +33,27 @@ def _params(**chosen):
 
 
 def test_parallel_queries_equal_sequential_ones(real):
-    """Running the three queries side by side changes no result."""
-    catalog, _ = real
+    """Running the result queries side by side, and the facet counts on a worker
+    thread, changes no result."""
+    catalog, ordered = real
     params = _params(types=("Fellowship",), search="cardio")
-    parallel = run_queries(catalog, params)
-    for frame, name in zip(parallel, ("explorer_facet_counts", "explorer_mix",
-                                      "explorer_programs"), strict=True):
+    parallel = result_queries(catalog, params)
+    for frame, name in zip(parallel, ("explorer_mix", "explorer_programs"),
+                           strict=True):
         assert frame.equals(catalog.query(name, **params, row_limit=TABLE_ROWS))
+    assert start_facets(catalog, ordered, params).result() == facets(
+        catalog, ordered, params)
+    # Five fellowships and one residency have a word starting with "cardio".
+    counts = facets(catalog, ordered, params).counts["type"]
+    assert counts["Fellowship"] == 5 and counts["Residency"] == 1
 
 
 def test_fellowship_physician_state(real):
     """Type Fellowship + discipline Physician: 28 programs, counts for every option."""
     catalog, ordered = real
-    state = explorer_state(catalog, ordered,
-                           _params(types=("Fellowship",), disciplines=("Physician",)))
-    assert state.total == 28 and state.shown == 28 and len(state.table) == 28
+    params = _params(types=("Fellowship",), disciplines=("Physician",))
+    shown, state = results(catalog, params), facets(catalog, ordered, params)
+    assert shown.total == 28 and shown.shown == 28 and len(shown.table) == 28
     assert state.counts["type"]["Fellowship"] == 28  # other filters: Physician
     assert state.counts["type"]["Residency"] == 18
     assert state.counts["discipline"]["Administration"] == 1  # zero-count kept too
@@ -53,8 +66,9 @@ def test_fellowship_physician_state(real):
 def test_no_match_has_no_view(real):
     """A search that matches nothing gives total 0 and no figures."""
     catalog, ordered = real
-    state = explorer_state(catalog, ordered, _params(search="zzzz"))
-    assert state.view is None and state.total == 0 and state.table.empty
+    shown = results(catalog, _params(search="zzzz"))
+    state = facets(catalog, ordered, _params(search="zzzz"))
+    assert shown.view is None and shown.total == 0 and shown.table.empty
     assert all(n == 0 for n in state.counts["type"].values())
 
 
@@ -77,14 +91,14 @@ def test_a_facet_with_very_many_values_gets_no_full_list_of_labels(tmp_path):
     ordered = ordered_options(filters.catalog_options(
         catalog.query("explorer_facet_values")))
     assert len(ordered["site"]) > filters.LISTED_OPTIONS
-    state = explorer_state(catalog, ordered, _params())
+    state, shown = facets(catalog, ordered, _params()), results(catalog, _params())
     assert "site" not in state.labels
     assert sum(state.counts["site"].values()) == 12_000  # still counted
     assert set(state.labels) == {"type", "discipline", "department", "specialty",
                                  "accreditation"}
     assert all(len(ordered[k]) <= filters.LISTED_OPTIONS for k in state.labels)
     # The table reads the first TABLE_ROWS; the CSV download has every program.
-    assert state.shown == len(state.table) == TABLE_ROWS < state.total == 12_000
+    assert shown.shown == len(shown.table) == TABLE_ROWS < shown.total == 12_000
     csv_lines = export.filtered_csv(catalog, _params()).decode("utf-8-sig")
     assert csv_lines.count("\n") == 12_000 + 1  # the header and every program
     catalog.close()
