@@ -202,3 +202,22 @@ def test_schema_vocabularies_match_the_ddl(fixtures, tmp_path):
         bad.write_text(header + "\nx,X,Internship,Physician,,,,,,,,\n",
                        encoding="utf-8")
         load_catalog(bad)
+
+
+def test_search_text_holds_each_word_once_in_order():
+    """search_text: the distinct words of name, specialty and aliases, lower case,
+    sorted, with a space each side (a search tests word starts, so repeats would
+    only lengthen every search's scan)."""
+    catalog = load_catalog(ROOT / "data" / "programs.csv")
+    with catalog.cursor() as cursor:
+        rows = cursor.execute(
+            "SELECT name, specialty, aliases, search_text FROM programs "
+            "ORDER BY row_number").fetchall()
+    catalog.close()
+    assert len(rows) == 54
+    for name, specialty, aliases, text in rows:
+        words = re.split(r"[^a-z0-9]+", " ".join(
+            part for part in (name, specialty, aliases) if part).lower())
+        assert text == " " + " ".join(sorted({w for w in words if w})) + " ", name
+    # The first program's name repeats words of its aliases; each is kept once.
+    assert rows[0][3].count(" transplant ") == 1
