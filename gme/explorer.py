@@ -26,7 +26,7 @@ from gme.catalog import Catalog
 
 _RESULT_QUERIES = ("explorer_mix", "explorer_programs")
 TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
-# The two result queries, and the facet counts of a state or two.
+# The two result queries side by side, and a facet count after them.
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
 

@@ -63,7 +63,14 @@ def results_of(catalog_version: tuple, params: dict) -> Results:
     return results(get_catalog(), params)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+def not_failed(pending: Future) -> bool:
+    """False for a count that ended in an error: the cache drops it and the next
+    access counts again, so no session keeps getting a failure."""
+    return not pending.done() or (not pending.cancelled()
+                                  and pending.exception() is None)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, validate=not_failed)
 def facets_of(catalog_version: tuple, params: dict) -> Future[Facets]:
     """Facet counts of one filter state, being counted on a worker thread."""
     return start_facets(get_catalog(), options_of(catalog_version), params)
@@ -71,12 +78,7 @@ def facets_of(catalog_version: tuple, params: dict) -> Future[Facets]:
 
 def facets_now(catalog_version: tuple, params: dict) -> Facets:
     """The facet counts of ``params``, waiting for them if need be."""
-    pending = facets_of(catalog_version, params)
-    try:
-        return pending.result()
-    except Exception:
-        facets_of.clear(catalog_version, params)  # keep no failure in the cache
-        raise
+    return facets_of(catalog_version, params).result()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -147,7 +149,8 @@ except CatalogError as error:
     show_catalog_error(error)
     st.stop()
 
-if SEARCH not in st.session_state:  # first run of this visit: the URL decides
+first_run = SEARCH not in st.session_state
+if first_run:  # first run of this visit: the URL decides
     read_url(options)
 current = filters.from_selections(
     {key: st.session_state.get(state_key, []) for key, state_key in KEYS.items()},
@@ -160,7 +163,8 @@ params = current.sql_params()
 state = results_of(version, params)
 # Counted now, while the figures, chart and table below are sent: on two cores,
 # counting them alongside the results' queries delayed what a person waits for
-# (100,000 programs, a filter change for a new state: 342 -> 293 ms).
+# (100,000 programs, a filter change for a new state: 342 -> 293 ms). The
+# filters that show the counts are drawn last, except on a visit's first run.
 facets_of(version, params)
 
 st.write("Filter the programs, see the mix at a glance, and share or download "
@@ -176,46 +180,58 @@ with st.container(border=True):
                   placeholder="e.g. EP, heme/onc, cardio",
                   help="Every word must start a word of the program's name, "
                        "specialty or common abbreviations; case does not matter.")
-    facet_box = st.container()  # filled once the results are sent, below
+    facet_box = st.container()
+    if first_run:  # nothing on screen yet: draw them in place, no layout shift
+        show_facet_filters(facet_box, facets_now(version, params), options)
     finding = any(st.session_state.get(key) for key in FIND.values())
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
               icon=":material/filter_alt_off:",
               disabled=not (current.active or finding))
 
+
+def fill_facet_box() -> None:
+    """On a rerun, the filters last: the figures, chart and table go first."""
+    if not first_run:
+        show_facet_filters(facet_box, facets_now(version, params), options)
+
+
 view = state.view
 if view is None:
-    show_facet_filters(facet_box, facets_now(version, params), options)
+    fill_facet_box()
     st.info("No program matches these filters. Remove a filter or change the "
             "search to see programs again.", icon=":material/search_off:")
     st.button("Clear filters and show all programs", key="explorer_clear_empty",
               on_click=clear_filters, type="primary")
     st.stop()
 
-total = view.key_figures["Programs"]
-for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
-                                  strict=True):
-    column.metric(label, f"{value:,}")
-# One chart at a time: only the open tab's chart is built into the page and
-# drawn, so a filter change redraws one Plotly chart, not three.
-tabs = st.tabs([chart.tab for chart in view.charts], key=CHART_TAB,
-               on_change="rerun")
-for tab, chart in zip(tabs, view.charts, strict=True):
-    if tab.open:
-        with tab:
-            show_chart(chart)
+try:  # the filters are drawn even if a figure fails
+    total = view.key_figures["Programs"]
+    for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
+                                      strict=True):
+        column.metric(label, f"{value:,}")
+    # One chart at a time: only the open tab's chart is built into the page and
+    # drawn, so a filter change redraws one Plotly chart, not three.
+    tabs = st.tabs([chart.tab for chart in view.charts], key=CHART_TAB,
+                   on_change="rerun")
+    for tab, chart in zip(tabs, view.charts, strict=True):
+        if tab.open:
+            with tab:
+                show_chart(chart)
 
-st.subheader(f"The {total:,} programs" if total != 1 else "The 1 program")
-st.caption(f"Showing the first {state.shown:,}, by type then name; the CSV download "
-           "has all of them." if state.shown < total else "Sorted by type, then name.")
-st.dataframe(state.table, hide_index=True, key="explorer_table",
-             alt="The filtered programs, one row each")
-st.download_button(
-    "Download CSV", file_name="gme-programs.csv", mime="text/csv",
-    data=functools.partial(export.filtered_csv, catalog, params),
-    key="explorer_download", on_click="ignore", icon=":material/download:",
-    help=f"The {total:,} filtered programs with the catalog's columns. Cells that "
-         "a spreadsheet could run as a formula start with '.")
-show_facet_filters(facet_box, facets_now(version, params), options)
+    st.subheader(f"The {total:,} programs" if total != 1 else "The 1 program")
+    st.caption(f"Showing the first {state.shown:,}, by type then name; the CSV "
+               "download has all of them." if state.shown < total
+               else "Sorted by type, then name.")
+    st.dataframe(state.table, hide_index=True, key="explorer_table",
+                 alt="The filtered programs, one row each")
+    st.download_button(
+        "Download CSV", file_name="gme-programs.csv", mime="text/csv",
+        data=functools.partial(export.filtered_csv, catalog, params),
+        key="explorer_download", on_click="ignore", icon=":material/download:",
+        help=f"The {total:,} filtered programs with the catalog's columns. Cells "
+             "that a spreadsheet could run as a formula start with '.")
+finally:
+    fill_facet_box()
 
 with st.expander("Data completeness: which details are not stated",
                  key="explorer_completeness", on_change="rerun") as box:

@@ -14,10 +14,10 @@ WHERE (len(types) = 0 OR list_contains(types, program_type))
   AND (len(accreditations) = 0
        OR list_contains(accreditations, coalesce(accreditation, '')))
   -- No search: skip the per-row word test (100,000 programs: 36 -> 24 ms for
-  -- the explorer's three queries with one department chosen). Otherwise the
+  -- the explorer's three queries of the time, one department chosen). Otherwise the
   -- first word is tested on its own first, a plain contains(), and the list of
   -- every word only for the rows it passes (results and counts of a two-word
-  -- search: 90 -> 63 ms).
+  -- search: 91 -> 63 ms).
   AND (trim(normalize_text(search)) = ''
        OR (contains(search_text, ' ' || split_part(trim(normalize_text(search)), ' ', 1))
            AND (len(string_split(trim(normalize_text(search)), ' ')) = 1

@@ -23,5 +23,6 @@ CREATE TABLE programs (
     length_years  INTEGER CHECK (length_years BETWEEN 1 AND 10),
     director      VARCHAR,
     aliases       VARCHAR,
-    search_text   VARCHAR NOT NULL           -- normalised words, see normalize_text
+    search_text   VARCHAR NOT NULL           -- distinct normalised words, sorted
+                                             -- (insert_programs.sql)
 )

@@ -2,10 +2,12 @@
 
 Each thread drives its own AppTest of the real app (the explorer page) through 20
 random filter states (type, discipline, department, sometimes a search) and
-compares the "Programs" figure and the table's row count with a count computed
-independently from data/programs.csv with pandas. All sessions share what
+compares the "Programs" figure, the table's row count and the Type filter's count
+for "Fellowship" with counts computed independently from data/programs.csv with
+pandas. All sessions share what
 ``streamlit run`` shares between sessions: the st.cache_resource DuckDB
-connection, the st.cache_data query results and the cached views.
+connection, the st.cache_data query results, the cached results and the facet
+counts being counted on the worker pool.
 
 AppTest is not made for parallel use: every ``AppTest.run()`` installs a fresh
 mock Runtime as the process-wide singleton and sets it back to None when it ends,
@@ -152,6 +154,12 @@ class Session:
         elif (seen_count(at), table_rows(at)) != (want, want):
             self.problems.append(f"wrong at {where}: saw {seen_count(at)} and "
                                  f"{table_rows(at)} rows, expected {want}")
+        # A facet's count ignores its own filter: Fellowship + the others.
+        fellowships = expected_count({**chosen, "type": ["Fellowship"]}, search)
+        label = f"Fellowship ({fellowships})"
+        if label not in at.multiselect(key="explorer_type").options:
+            self.problems.append(f"wrong count at {where}: no {label!r} in "
+                                 f"{at.multiselect(key='explorer_type').options}")
 
 
 def most_in_flight(runs: list[tuple[float, float]]) -> int:

@@ -152,18 +152,44 @@ def layout(node) -> list[str]:
     return [key] if key else []
 
 
-def test_filters_sit_between_the_search_and_clear_though_sent_after_the_table():
-    """The facet filters are sent last (after the figures and the table), into the
-    box made for them: the page still reads search, filters, Clear, figures."""
-    at = open_page("explorer", type="Fellowship")
-    order = layout(at.main)
+def test_filters_sit_between_the_search_and_clear_on_every_run():
+    """On a rerun the facet filters are drawn last (after the figures and the
+    table), into the box made for them; on a visit's first run in place. Either
+    way the page reads: search, filters, Clear, figures."""
     facet_keys = [f"explorer_{f}" for f in ("type", "discipline", "department",
                                             "specialty", "site", "accreditation")]
     expected = ["explorer_q", *facet_keys, "explorer_clear", "Programs"]
+    at = open_page("explorer")
+    assert [name for name in layout(at.main) if name in expected] == expected
+    choose(at, "type", ["Fellowship"])  # a rerun: the filters come last
+    order = layout(at.main)
     assert [name for name in order if name in expected] == expected
     assert order.index("Programs") < order.index("explorer_download")
     assert at.multiselect(key="explorer_type").value == ["Fellowship"]
     # The counts are this state's: the 28 physician fellowships.
+    assert "Physician (28)" in at.multiselect(key="explorer_discipline").options
+
+
+def test_a_failed_facet_count_is_counted_again_on_the_next_run(monkeypatch):
+    """A facet count that fails shows an error, but the failure is not kept in
+    the cache shared by every session: the next run counts again and succeeds."""
+    from streamlit import cache_resource
+
+    from gme import explorer
+    cache_resource.clear()  # no count of this state from another test
+    real, calls = explorer.facets, []
+
+    def fails_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("the count failed")
+        return real(*args)
+
+    monkeypatch.setattr(explorer, "facets", fails_once)
+    at = open_page("explorer", type="Fellowship")
+    assert at.exception and len(calls) == 1  # shown (details redacted by config)
+    at.run()
+    assert not at.exception and len(calls) == 2
     assert "Physician (28)" in at.multiselect(key="explorer_discipline").options
 
 
