@@ -14,7 +14,7 @@ lookups. No Streamlit here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -63,9 +63,12 @@ def result_queries(catalog: Catalog, params: Mapping[str, Any]
     return mix, rows
 
 
-def results(catalog: Catalog, params: Mapping[str, Any]) -> Results:
-    """The explorer's figures, charts and table for ``params``."""
+def results(catalog: Catalog, params: Mapping[str, Any],
+            queried: Callable[[], object] = lambda: None) -> Results:
+    """The explorer's figures, charts and table for ``params``; ``queried`` is
+    called once the queries are done, before the figures are built."""
     mix, rows = result_queries(catalog, params)
+    queried()
     view = charts.mix_view(mix, rows) if not mix.empty else None
     return Results(view=view, table=charts.programs_table(rows), shown=len(rows))
 

@@ -171,8 +171,9 @@ def test_filters_sit_between_the_search_and_clear_on_every_run():
 
 
 def test_a_failed_facet_count_is_counted_again_on_the_next_run(monkeypatch):
-    """A facet count that fails shows an error, but the failure is not kept in
-    the cache shared by every session: the next run counts again and succeeds."""
+    """A facet count that fails is not kept in the cache shared by every
+    session: the next access counts again (in the same run if the failure is
+    already known, else in the next one) and the counts show."""
     from streamlit import cache_resource
 
     from gme import explorer
@@ -187,9 +188,9 @@ def test_a_failed_facet_count_is_counted_again_on_the_next_run(monkeypatch):
 
     monkeypatch.setattr(explorer, "facets", fails_once)
     at = open_page("explorer", type="Fellowship")
-    assert at.exception and len(calls) == 1  # shown (details redacted by config)
-    at.run()
-    assert not at.exception and len(calls) == 2
+    if at.exception:  # the page met the failure before it could be recounted
+        at.run()
+    assert not at.exception and len(calls) == 2  # counted again, once
     assert "Physician (28)" in at.multiselect(key="explorer_discipline").options
 
 

@@ -48,6 +48,18 @@ def test_parallel_queries_equal_sequential_ones(real):
     assert counts["Fellowship"] == 5 and counts["Residency"] == 1
 
 
+def test_results_call_queried_once_after_their_queries(real, monkeypatch):
+    """``queried`` (the page starts the facet counts there) runs once, after the
+    result queries and before the figures are built."""
+    from gme import charts
+
+    catalog, _ = real
+    events = []
+    monkeypatch.setattr(charts, "mix_view", lambda *a: events.append("built"))
+    results(catalog, _params(), queried=lambda: events.append("queried"))
+    assert events == ["queried", "built"]
+
+
 def test_fellowship_physician_state(real):
     """Type Fellowship + discipline Physician: 28 programs, counts for every option."""
     catalog, ordered = real
