@@ -3,8 +3,9 @@
 The filters live in the URL: read once per visit into the widgets (untrusted, so
 checked by gme.filters), written back when they change. Everything a filter state
 shows is computed once and cached (results_of, facets_of); gme.charts builds the
-figures from small pre-aggregated frames. The figures, chart and table are sent
-before the facet counts, which are counted meanwhile and fill the filters last.
+figures from small pre-aggregated frames. On a rerun the figures, chart and
+table are sent before the facet counts, which are counted meanwhile and fill the
+filters last; on a visit's first run the filters are drawn in place.
 The charts sit in tabs and only the open one is sent to the browser, which is
 what a filter change waits for. A facet with too many values to list (a national
 catalog's thousands of sites) shows a shortlist and a find box instead, for the
@@ -164,10 +165,11 @@ if current.query_params() != url():  # write back: the link shares this view
     st.query_params.from_dict(current.query_params())
 params = current.sql_params()
 state = results_of(version, params)
-# Counted now, while the figures, chart and table below are sent: on two cores,
-# counting them alongside the results' queries delayed what a person waits for
-# (100,000 programs, a filter change for a new state: 342 -> 293 ms). The
-# filters that show the counts are drawn last, except on a visit's first run.
+# The facet counts run after the results' queries, not beside them: on two
+# cores that delayed what a person waits for (100,000 programs, a filter change
+# for a new state: 342 -> 293 ms). results_of starts them on a cache miss; this
+# starts them when its result came from the cache. The filters that show the
+# counts are drawn last, except on a visit's first run.
 facets_of(version, params)
 
 st.write("Filter the programs, see the mix at a glance, and share or download "
