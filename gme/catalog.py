@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from gme import schema
+from gme import schema, search
 from gme.sql import load_sql, parameters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +35,9 @@ CATALOG_ENV = "GME_CATALOG"
 MAX_BYTES = 40 * 1024 * 1024
 BATCH_ROWS = 10_000  # rows validated and inserted at a time: bounds peak memory
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SETUP = ("create_programs_table", "create_normalize_macro",
-          "create_filtered_programs_macro")
+_SETUP = ("create_programs_table", "create_filtered_programs_macro")
+_SEARCHED = tuple(schema.COLUMN_NAMES.index(c) + 1  # + 1: row_number comes first
+                  for c in ("name", "specialty", "aliases"))
 
 
 def catalog_path() -> Path:
@@ -152,6 +154,12 @@ def _insert(con: duckdb.DuckDBPyConnection, path: Path, batch: list[list]) -> No
     """Copy one batch of validated rows into the typed table."""
     incoming = pd.DataFrame(batch, columns=["row_number", *schema.COLUMN_NAMES],
                             dtype=object)
+    texts = [search.search_text(*(row[i] for i in _SEARCHED)) for row in batch]
+    incoming["search_text"] = texts
+    # A numpy array: a pd.array column of these reached DuckDB through floats,
+    # losing low bits, whenever a value was 2**63 or more (tests/unit/test_catalog)
+    incoming["word_bits"] = np.array(
+        [search.word_bits(text.split()) for text in texts], dtype=np.uint64)
     con.register("incoming", incoming)
     try:
         con.execute(load_sql("insert_programs"))

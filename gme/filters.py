@@ -6,7 +6,8 @@
   values, control characters, invalid text such as lone surrogates), so a typo or
   a hostile link never crashes the page.
 - Filters -> URL: ``Filters.query_params`` (shareable, reload-safe).
-- Filters -> SQL: ``Filters.sql_params`` (bound ``$name`` parameters, never text).
+- Filters -> SQL: ``Filters.sql_params`` (bound ``$name`` parameters, never text;
+  the search as words, see gme/search.py).
 - Facet options: ``facet_options`` merges the catalog's values with their counts.
 
 Inside Filters and the widgets, ``''`` stands for "Not stated" (an empty column);
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gme.schema import BY_NAME, NOT_STATED
+from gme.search import sql_params as search_params
 
 MAX_VALUE_LENGTH = 200  # characters; longer URL values are ignored
 _QUOTE_LENGTH = 40  # characters of an ignored value quoted back in a notice
@@ -74,12 +76,12 @@ class Filters:
         """True when any filter or the search narrows the catalog."""
         return bool(self.search) or any(self.selected(f) for f in FACETS)
 
-    def sql_params(self) -> dict[str, list[str] | str]:
-        """Bound parameters for the explorer's queries: lists and the search text."""
-        params: dict[str, list[str] | str] = {
+    def sql_params(self) -> dict[str, list[str] | int]:
+        """Bound parameters for the explorer's queries: a list per facet, and the
+        search's words and bits (gme.search)."""
+        params: dict[str, list[str] | int] = {
             f.param: list(self.selected(f)) for f in FACETS}
-        params["search"] = self.search
-        return params
+        return {**params, **search_params(self.search)}
 
     def query_params(self) -> dict[str, list[str]]:
         """The URL form: repeatable facet keys and ``q``; empty filters left out."""

@@ -23,6 +23,9 @@ CREATE TABLE programs (
     length_years  INTEGER CHECK (length_years BETWEEN 1 AND 10),
     director      VARCHAR,
     aliases       VARCHAR,
-    search_text   VARCHAR NOT NULL           -- distinct normalised words, sorted
-                                             -- (insert_programs.sql)
+    search_text   VARCHAR NOT NULL,          -- ' anesthesia cardiac fellowship ':
+                                             -- the distinct words of name, specialty
+                                             -- and aliases (gme.search.search_text)
+    word_bits     UBIGINT NOT NULL           -- gme.search.word_bits of those words:
+                                             -- the search's quick first test
 )

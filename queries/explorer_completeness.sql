@@ -10,7 +10,8 @@ WITH filtered AS (
     FROM filtered_programs(
         CAST($types AS VARCHAR[]), CAST($disciplines AS VARCHAR[]),
         CAST($departments AS VARCHAR[]), CAST($specialties AS VARCHAR[]),
-        CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]), $search)
+        CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]),
+        CAST($search_words AS VARCHAR[]), CAST($search_bits AS UBIGINT))
 ),
 cells AS (
     SELECT program, column_name, value

@@ -15,7 +15,8 @@ WITH searched AS (
            coalesce(accreditation, '') AS accreditation
     FROM filtered_programs(
         CAST([] AS VARCHAR[]), CAST([] AS VARCHAR[]), CAST([] AS VARCHAR[]),
-        CAST([] AS VARCHAR[]), CAST([] AS VARCHAR[]), CAST([] AS VARCHAR[]), $search)
+        CAST([] AS VARCHAR[]), CAST([] AS VARCHAR[]), CAST([] AS VARCHAR[]),
+        CAST($search_words AS VARCHAR[]), CAST($search_bits AS UBIGINT))
 ),
 flagged AS (
     SELECT *,

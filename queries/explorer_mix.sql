@@ -7,6 +7,7 @@ SELECT program_type, discipline, coalesce(department, '') AS department,
 FROM filtered_programs(
     CAST($types AS VARCHAR[]), CAST($disciplines AS VARCHAR[]),
     CAST($departments AS VARCHAR[]), CAST($specialties AS VARCHAR[]),
-    CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]), $search)
+    CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]),
+    CAST($search_words AS VARCHAR[]), CAST($search_bits AS UBIGINT))
 GROUP BY ALL
 ORDER BY program_type, discipline, department

@@ -8,7 +8,8 @@ SELECT program_id, name, program_type, discipline, specialty, department, site,
 FROM filtered_programs(
     CAST($types AS VARCHAR[]), CAST($disciplines AS VARCHAR[]),
     CAST($departments AS VARCHAR[]), CAST($specialties AS VARCHAR[]),
-    CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]), $search)
+    CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]),
+    CAST($search_words AS VARCHAR[]), CAST($search_bits AS UBIGINT))
 ORDER BY list_position(['Residency', 'Fellowship', 'Practicum', 'Training program',
                         'Degree program'], program_type), name, program_id
 LIMIT $row_limit

@@ -1,9 +1,6 @@
 -- Copy the validated CSV rows (all text, registered as `incoming`) into `programs`.
--- search_text: the distinct words of name, specialty and aliases, normalised and
--- sorted (' anesthesia cardiac fellowship '). A search tests each of its words
--- against the starts of these words, so repeats add nothing but bytes to scan:
--- without them the column is about a third shorter (94 -> 61 characters on the
--- real catalog), and so is every search's scan of it.
+-- incoming.search_text and incoming.word_bits come from gme/search.py, which
+-- makes the search box's words too, so that both sides agree by construction.
 INSERT INTO programs
 SELECT
     CAST(row_number AS INTEGER),
@@ -19,7 +16,6 @@ SELECT
     CAST(NULLIF(trim(length_years), '') AS INTEGER),
     NULLIF(trim(director), ''),
     NULLIF(trim(aliases), ''),
-    ' ' || array_to_string(list_sort(list_distinct(string_split(
-        trim(normalize_text(concat_ws(' ', name, specialty, aliases))), ' '))), ' ')
-        || ' '
+    search_text,
+    CAST(word_bits AS UBIGINT)
 FROM incoming

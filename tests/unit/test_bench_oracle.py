@@ -13,9 +13,7 @@ import pytest
 from bench.browser import FIRST_ROWS, CatalogOracle, Layout
 from bench.synth import write_catalog
 from gme.catalog import DEFAULT_CATALOG, load_catalog
-
-EMPTY = {"types": [], "disciplines": [], "departments": [], "specialties": [],
-         "sites": [], "accreditations": [], "search": ""}
+from gme.filters import Filters
 
 
 @pytest.fixture(scope="module", params=["real", "synthetic"])
@@ -27,10 +25,11 @@ def catalog_path(request, tmp_path_factory):
     return path
 
 
-def app_rows(path, **params):
-    """Every row the app finds for ``params``, in its table's order (no limit)."""
+def app_rows(path, **chosen):
+    """Every row the app finds for these Filters fields, in its table's order
+    (no limit)."""
     return load_catalog(path).query("explorer_programs",
-                                    **{**EMPTY, **params, "row_limit": None})
+                                    **Filters(**chosen).sql_params(), row_limit=None)
 
 
 def test_first_rows_match_the_app_for_departments(catalog_path):
@@ -39,7 +38,7 @@ def test_first_rows_match_the_app_for_departments(catalog_path):
     assert len(departments) >= 3
     for chosen in (departments[:1], departments[:3], departments[-2:]):
         rows = oracle.department_rows(*chosen)
-        expected = app_rows(catalog_path, departments=chosen)
+        expected = app_rows(catalog_path, departments=tuple(chosen))
         assert len(rows) == oracle.department(*chosen) == len(expected)
         assert oracle.first(rows) == tuple(expected["name"].head(FIRST_ROWS))
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import re
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
 
-from gme import schema, sql
+from bench.synth import write_catalog
+from gme import schema, search, sql
 from gme.catalog import CatalogError, catalog_path, load_catalog
+from gme.filters import Filters
 from gme.sql import UnknownQueryError, available, load_sql, parameters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,8 +104,7 @@ def _is_setup(name: str) -> bool:
 def test_every_query_runs_on_the_fixture_catalog(fixtures):
     """Every SELECT in queries/ runs with typical parameters, so no column can hide."""
     catalog = load_catalog(fixtures / "small_catalog.csv")
-    values = {"types": [], "disciplines": [], "departments": [], "specialties": [],
-              "sites": [], "accreditations": [], "search": "", "row_limit": 1000}
+    values = {**Filters().sql_params(), "row_limit": 1000}
     selects = [name for name in available() if not _is_setup(name)]
     assert len(selects) >= 3
     for name in selects:
@@ -207,17 +209,40 @@ def test_schema_vocabularies_match_the_ddl(fixtures, tmp_path):
 def test_search_text_holds_each_word_once_in_order():
     """search_text: the distinct words of name, specialty and aliases, lower case,
     sorted, with a space each side (a search tests word starts, so repeats would
-    only lengthen every search's scan)."""
+    only lengthen every search's scan); word_bits: the bits of their starts."""
     catalog = load_catalog(ROOT / "data" / "programs.csv")
     with catalog.cursor() as cursor:
         rows = cursor.execute(
-            "SELECT name, specialty, aliases, search_text FROM programs "
+            "SELECT name, specialty, aliases, search_text, word_bits FROM programs "
             "ORDER BY row_number").fetchall()
     catalog.close()
     assert len(rows) == 54
-    for name, specialty, aliases, text in rows:
+    for name, specialty, aliases, text, bits in rows:
         words = re.split(r"[^a-z0-9]+", " ".join(
             part for part in (name, specialty, aliases) if part).lower())
         assert text == " " + " ".join(sorted({w for w in words if w})) + " ", name
+        # word_bits: one bit per two-letter word start, and no other bit
+        starts = {w[:2] for w in words if len(w) >= 2}
+        assert bits == sum({1 << (zlib.crc32(s.encode()) % 64) for s in starts}), name
     # The first program's name repeats words of its aliases; each is kept once.
     assert rows[0][3].count(" transplant ") == 1
+
+
+def test_word_bits_are_stored_exactly(tmp_path):
+    """Every program's word_bits, as stored, are the bits of its search_text, even
+    with the top bit set (a pandas column of them once reached DuckDB through
+    floats, and lost its low bits, when any value was 2**63 or more)."""
+    path = tmp_path / "programs.csv"
+    write_catalog(path, 3_000)
+    with path.open("a", encoding="utf-8") as handle:  # 'ec' sets the top bit, 63
+        handle.write("echo-fellowship,Echocardiography Fellowship,Fellowship,"
+                     "Physician,,,,,,,,\n")
+    catalog = load_catalog(path)
+    with catalog.cursor() as cursor:
+        rows = cursor.execute("SELECT search_text, word_bits FROM programs").fetchall()
+    catalog.close()
+    assert len(rows) == 3_001
+    assert search.word_bit("echo") == 1 << 63
+    assert any(bits >= 2**63 for _, bits in rows)
+    for text, bits in rows:
+        assert bits == search.word_bits(text.split()), text

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from gme import charts, schema
+from gme.filters import Filters
 
 # program_type | discipline | department | programs (like explorer_mix.sql)
 MIX = pd.DataFrame(
@@ -207,8 +208,7 @@ def test_real_catalog_figures_pass_full_validation():
     from gme.catalog import load_catalog
 
     catalog = load_catalog()
-    params = {"types": [], "disciplines": [], "departments": [], "specialties": [],
-              "sites": [], "accreditations": [], "search": "", "row_limit": None}
+    params = {**Filters().sql_params(), "row_limit": None}
     view = charts.mix_view(catalog.query("explorer_mix", **params),
                            catalog.query("explorer_programs", **params))
     for chart in view.charts:

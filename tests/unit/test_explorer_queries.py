@@ -59,6 +59,18 @@ def test_search_matches_word_prefixes_in_name_specialty_and_aliases(
     assert ids(catalog, search=search) == expected
 
 
+def test_every_word_of_a_long_search_must_match(catalog):
+    """The first three words are tested one by one, the rest as a list: a word
+    that matches nothing rules the program out in either place."""
+    assert ids(catalog, search="clinical decision making fellowship") == [
+        "cdm-fellowship"]
+    assert ids(catalog, search="fellowship making decision clinical cli") == [
+        "cdm-fellowship"]
+    assert ids(catalog, search="clinical decision making zzz") == []
+    assert ids(catalog, search="clinical decision zzz making") == []
+    assert ids(catalog, search="zzz clinical decision making") == []
+
+
 def test_search_is_word_prefix_not_substring(catalog):
     """'path' starts no word (Hematopathology is one word), so it finds nothing."""
     assert ids(catalog, search="path") == []

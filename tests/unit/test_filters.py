@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -97,11 +99,12 @@ def test_search_whitespace_is_tidied():
 
 
 def test_sql_params_bind_every_facet_as_a_list_and_the_search():
-    """The SQL form has one list per facet plus the search text."""
-    params = Filters(types=("Fellowship",), sites=("",), search="ep").sql_params()
+    """The SQL form has one list per facet plus the search's words and bits."""
+    params = Filters(types=("Fellowship",), sites=("",), search="EP/ep").sql_params()
     assert params == {"types": ["Fellowship"], "disciplines": [], "departments": [],
                       "specialties": [], "sites": [""], "accreditations": [],
-                      "search": "ep"}
+                      "search_words": ["ep"],
+                      "search_bits": 1 << (zlib.crc32(b"ep") % 64)}
 
 
 def test_query_params_leave_out_empty_filters_and_spell_not_stated():
