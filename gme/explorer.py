@@ -14,7 +14,7 @@ lookups. No Streamlit here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -80,12 +80,11 @@ def ordered_options(options: Mapping[str, Sequence[str]]) -> dict[str, list[str]
             for key, values in filters.facet_options(options, no_counts).items()}
 
 
-def facet_counts(ordered: Mapping[str, Sequence[str]], counts: pd.DataFrame
-                 ) -> dict[str, dict[str, int]]:
-    """{facet key: {value: programs}} for every value in ``ordered``, 0 if none."""
-    keys = zip(counts["facet"].tolist(), counts["value"].tolist(), strict=True)
-    found = dict(zip(keys,
-                     counts["programs"].tolist(), strict=True))
+def facet_counts(ordered: Mapping[str, Sequence[str]],
+                 counts: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
+    """{facet key: {value: programs}} for every value in ``ordered``, 0 if none;
+    ``counts``: explorer_facet_counts' (facet, value, programs) rows."""
+    found = {(key, value): programs for key, value, programs in counts}
     return {key: {value: int(found.get((key, value), 0)) for value in values}
             for key, values in ordered.items()}
 
@@ -93,7 +92,7 @@ def facet_counts(ordered: Mapping[str, Sequence[str]], counts: pd.DataFrame
 def facets(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
            params: Mapping[str, Any]) -> Facets:
     """Counts and labels of every facet value; ``ordered`` is ``ordered_options``."""
-    counts = facet_counts(ordered, catalog.query("explorer_facet_counts", **params))
+    counts = facet_counts(ordered, catalog.records("explorer_facet_counts", **params))
     labels = {key: {value: filters.option_label(value, n) for value, n in c.items()}
               for key, c in counts.items() if filters.listed_in_full(c)}
     return Facets(counts=counts, labels=labels)

@@ -246,3 +246,17 @@ def test_word_bits_are_stored_exactly(tmp_path):
     assert any(bits >= 2**63 for _, bits in rows)
     for text, bits in rows:
         assert bits == search.word_bits(text.split()), text
+
+
+def test_records_are_the_query_rows_as_tuples(fixtures):
+    """Catalog.records runs the same statement as Catalog.query, without pandas,
+    and checks its parameters the same way."""
+    catalog = load_catalog(fixtures / "small_catalog.csv")
+    params = Filters(search="cardio").sql_params()
+    frame = catalog.query("explorer_facet_counts", **params)
+    assert catalog.records("explorer_facet_counts", **params) == list(
+        frame.itertuples(index=False, name=None))
+    assert len(frame) > 0
+    with pytest.raises(TypeError, match="search_bits"):
+        catalog.records("explorer_mix", types=[])
+    catalog.close()
