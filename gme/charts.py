@@ -1,9 +1,10 @@
 """The explorer's figures, charts, text alternatives and display tables.
 
-Every function takes a small, pre-aggregated DataFrame (see
-``queries/explorer_mix.sql``: program_type | discipline | department | programs) and
-returns plain values, a table or a ``plotly.graph_objects.Figure``: no Streamlit
-and no Plotly Express, so figures are cheap to build and easy to cache.
+Every function takes the small, pre-aggregated mix (``queries/explorer_mix.sql``:
+program_type | discipline | department | programs), as a DataFrame or as its rows
+(tuples, as ``Catalog.records`` returns them), and returns plain values, a table
+or a ``plotly.graph_objects.Figure``: no Streamlit and no Plotly Express, so
+figures are cheap to build and easy to cache.
 
 One colour per program type, the same in every chart, from the Okabe-Ito palette
 (safe for the common colour-vision deficiencies); each type also has its own fill
@@ -15,13 +16,16 @@ HTML in it is shown as typed, never rendered.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from gme import schema
+
+# The mix: a DataFrame, or its rows as (type, discipline, department, programs).
+Mix = pd.DataFrame | Sequence[tuple[str, str, str, int]]
 
 # Okabe & Ito (2008), "Color Universal Design".
 TYPE_COLOURS = {
@@ -77,9 +81,10 @@ class MixView:
     charts: tuple[Chart, ...]
 
 
-def mix_view(mix: pd.DataFrame, programs: pd.DataFrame | None = None) -> MixView:
+def mix_view(mix: Mix, programs: pd.DataFrame | None = None) -> MixView:
     """Key figures and the three charts for ``mix`` (``programs``: treemap leaves,
     used only if there are at most TREE_LEAF_LIMIT programs)."""
+    mix = _records(mix)  # once, not in each of the functions below
     figures = key_figures(mix)
     leaves = programs if figures["Programs"] <= TREE_LEAF_LIMIT else None
     return MixView(figures, (
@@ -125,7 +130,7 @@ def label_colour(background: str) -> str:
     return max(("#000000", "#FFFFFF"), key=lambda text: contrast(text, background))
 
 
-def key_figures(mix: pd.DataFrame) -> dict[str, int]:
+def key_figures(mix: Mix) -> dict[str, int]:
     """{'Programs', 'Residencies', 'Fellowships', 'Departments': count} of the mix.
 
     The keys are the labels the page shows; departments count stated ones only.
@@ -142,7 +147,7 @@ def key_figures(mix: pd.DataFrame) -> dict[str, int]:
             "Departments": len(departments)}
 
 
-def groups(mix: pd.DataFrame, dimension: str) -> list[Group]:
+def groups(mix: Mix, dimension: str) -> list[Group]:
     """Programs per ``dimension`` value ('discipline' or 'department') and type.
 
     Largest first, ties alphabetical; '' becomes "Not stated".
@@ -157,7 +162,7 @@ def groups(mix: pd.DataFrame, dimension: str) -> list[Group]:
     return sorted(result, key=lambda g: (-g.total, g.name.casefold()))
 
 
-def type_groups(mix: pd.DataFrame) -> list[tuple[str, list[Group]]]:
+def type_groups(mix: Mix) -> list[tuple[str, list[Group]]]:
     """[(program type, its departments as Groups, largest first)], in type order."""
     found: dict[str, dict[str, int]] = {}
     for program_type, _, department, programs in _records(mix):
@@ -171,7 +176,7 @@ def type_groups(mix: pd.DataFrame) -> list[tuple[str, list[Group]]]:
 
 # --- the tables behind the charts (shown in each chart's expander) -------------
 
-def type_table(mix: pd.DataFrame, dimension: str) -> pd.DataFrame:
+def type_table(mix: Mix, dimension: str) -> pd.DataFrame:
     """<Discipline|Department> | Residency | Fellowship | ... | Total, largest first."""
     found = groups(mix, dimension)
     types = _type_order({t for g in found for t in g.by_type})
@@ -181,7 +186,7 @@ def type_table(mix: pd.DataFrame, dimension: str) -> pd.DataFrame:
                         columns=[label, *types, "Total"])
 
 
-def tree_table(mix: pd.DataFrame) -> pd.DataFrame:
+def tree_table(mix: Mix) -> pd.DataFrame:
     """Type | Department | Programs, in type order then largest department first."""
     return pd.DataFrame([{"Type": t, "Department": g.name, "Programs": g.total}
                          for t, departments in type_groups(mix) for g in departments],
@@ -238,17 +243,17 @@ def completeness_table(completeness: pd.DataFrame) -> pd.DataFrame:
 
 # --- figures -------------------------------------------------------------------
 
-def by_discipline_figure(mix: pd.DataFrame) -> go.Figure:
+def by_discipline_figure(mix: Mix) -> go.Figure:
     """Horizontal bars: programs per trainee discipline, stacked by type."""
     return _stacked_bars(groups(mix, "discipline"))
 
 
-def by_department_figure(mix: pd.DataFrame) -> go.Figure:
+def by_department_figure(mix: Mix) -> go.Figure:
     """Horizontal bars: programs per department (largest first), stacked by type."""
     return _stacked_bars(_top(groups(mix, "department")))
 
 
-def hierarchy_figure(mix: pd.DataFrame, programs: pd.DataFrame | None = None
+def hierarchy_figure(mix: Mix, programs: pd.DataFrame | None = None
                      ) -> go.Figure:
     """Treemap type -> department (-> program): click a box to zoom into it.
 
@@ -291,7 +296,7 @@ def hierarchy_figure(mix: pd.DataFrame, programs: pd.DataFrame | None = None
 
 # --- text alternatives -----------------------------------------------------------
 
-def describe_by_discipline(mix: pd.DataFrame) -> str:
+def describe_by_discipline(mix: Mix) -> str:
     """One sentence with the key numbers of ``by_discipline_figure``."""
     found = groups(mix, "discipline")
     total = sum(g.total for g in found)
@@ -302,7 +307,7 @@ def describe_by_discipline(mix: pd.DataFrame) -> str:
             f": {'; '.join(parts)}{more}.")
 
 
-def describe_by_department(mix: pd.DataFrame) -> str:
+def describe_by_department(mix: Mix) -> str:
     """One sentence with the key numbers of ``by_department_figure``."""
     found = groups(mix, "department")
     total = sum(g.total for g in found)
@@ -314,7 +319,7 @@ def describe_by_department(mix: pd.DataFrame) -> str:
             f"{note}. {lead}: {'; '.join(parts)}.")
 
 
-def describe_hierarchy(mix: pd.DataFrame) -> str:
+def describe_hierarchy(mix: Mix) -> str:
     """One sentence with the key numbers of ``hierarchy_figure``."""
     parts = []
     for program_type, departments in type_groups(mix):
@@ -383,8 +388,10 @@ def _top(bars: list[Group]) -> list[Group]:
                          _in_type_order(summed))]
 
 
-def _records(mix: pd.DataFrame) -> list[tuple[str, str, str, int]]:
+def _records(mix: Mix) -> Sequence[tuple[str, str, str, int]]:
     """The mix as plain tuples (type, discipline, department, programs): fast."""
+    if not isinstance(mix, pd.DataFrame):
+        return mix
     return list(zip(mix["program_type"].tolist(), mix["discipline"].tolist(),
                     mix["department"].tolist(),
                     [int(n) for n in mix["programs"].tolist()], strict=True))

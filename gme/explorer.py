@@ -24,7 +24,6 @@ import pandas as pd
 from gme import charts, filters
 from gme.catalog import Catalog
 
-_RESULT_QUERIES = ("explorer_mix", "explorer_programs")
 TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
 # The two result queries side by side, and a facet count after them.
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
@@ -55,12 +54,13 @@ class Facets:
 
 
 def result_queries(catalog: Catalog, params: Mapping[str, Any]
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The mix and the table rows of ``params``, queried in parallel."""
+                   ) -> tuple[list[tuple], pd.DataFrame]:
+    """The mix (its rows as tuples: nothing reads it as a DataFrame) and the
+    table rows of ``params``, queried in parallel."""
     params = {**params, "row_limit": TABLE_ROWS}
-    futures = [_POOL.submit(catalog.query, name, **params) for name in _RESULT_QUERIES]
-    mix, rows = (future.result() for future in futures)
-    return mix, rows
+    mix = _POOL.submit(catalog.records, "explorer_mix", **params)
+    rows = _POOL.submit(catalog.query, "explorer_programs", **params)
+    return mix.result(), rows.result()
 
 
 def results(catalog: Catalog, params: Mapping[str, Any],
@@ -69,7 +69,7 @@ def results(catalog: Catalog, params: Mapping[str, Any],
     called once the queries are done, before the figures are built."""
     mix, rows = result_queries(catalog, params)
     queried()
-    view = charts.mix_view(mix, rows) if not mix.empty else None
+    view = charts.mix_view(mix, rows) if mix else None
     return Results(view=view, table=charts.programs_table(rows), shown=len(rows))
 
 

@@ -196,6 +196,17 @@ def test_mix_view_bundles_figures_and_adds_leaves_only_for_small_sets():
     assert "p:a" not in charts.mix_view(big, programs).charts[2].figure.data[0].ids
 
 
+def test_mix_rows_give_the_same_view_as_the_dataframe():
+    """The explorer passes the mix as tuples (Catalog.records); the view is the
+    same as from the DataFrame, figure for figure."""
+    rows = list(MIX.itertuples(index=False, name=None))
+    from_rows, from_frame = charts.mix_view(rows), charts.mix_view(MIX)
+    assert from_rows.key_figures == from_frame.key_figures
+    for a, b in zip(from_rows.charts, from_frame.charts, strict=True):
+        assert a.figure.to_dict() == b.figure.to_dict()
+        assert a.description == b.description and a.table.equals(b.table)
+
+
 def test_figures_are_valid_plotly_specs():
     """Each figure survives Plotly's full validation (built from plain dicts)."""
     for chart in charts.mix_view(MIX).charts:
