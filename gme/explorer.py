@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from gme import charts, filters
 from gme.catalog import Catalog
@@ -34,7 +35,11 @@ class Results:
     """One filter state's figures, charts and table (read-only)."""
 
     view: charts.MixView | None  # None when no program matches
-    table: pd.DataFrame  # display table: readable headers, "Not stated"
+    # The display table (readable headers, "Not stated") as Arrow, converted
+    # once per state: Streamlit sends Arrow, and converted a DataFrame on every
+    # rerun, states seen before included (about 1 ms at 54 programs and at
+    # 100,000, and a pyarrow call that gives up the GIL).
+    table: pa.Table
     shown: int  # rows in the table (the query caps it)
 
     @property
@@ -70,7 +75,8 @@ def results(catalog: Catalog, params: Mapping[str, Any],
     mix, rows = result_queries(catalog, params)
     queried()
     view = charts.mix_view(mix, rows) if mix else None
-    return Results(view=view, table=charts.programs_table(rows), shown=len(rows))
+    table = pa.Table.from_pandas(charts.programs_table(rows), preserve_index=False)
+    return Results(view=view, table=table, shown=len(rows))
 
 
 def ordered_options(options: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

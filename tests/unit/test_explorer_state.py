@@ -80,7 +80,7 @@ def test_no_match_has_no_view(real):
     catalog, ordered = real
     shown = results(catalog, _params(search="zzzz"))
     state = facets(catalog, ordered, _params(search="zzzz"))
-    assert shown.view is None and shown.total == 0 and shown.table.empty
+    assert shown.view is None and shown.total == 0 and shown.table.num_rows == 0
     assert all(n == 0 for n in state.counts["type"].values())
 
 
