@@ -240,7 +240,10 @@ def test_word_bits_are_stored_exactly(tmp_path):
     catalog = load_catalog(path)
     with catalog.cursor() as cursor:
         rows = cursor.execute("SELECT search_text, word_bits FROM programs").fetchall()
+    found = catalog.query("explorer_programs", **Filters(search="Echo").sql_params(),
+                          row_limit=None)  # a search whose bits are 2**63 or more
     catalog.close()
+    assert "echo-fellowship" in set(found["program_id"])
     assert len(rows) == 3_001
     assert search.word_bit("echo") == 1 << 63
     assert any(bits >= 2**63 for _, bits in rows)
