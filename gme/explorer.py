@@ -91,7 +91,7 @@ def facet_counts(ordered: Mapping[str, Sequence[str]],
     """{facet key: {value: programs}} for every value in ``ordered``, 0 if none;
     ``counts``: explorer_facet_counts' (facet, value, programs) rows."""
     found = {(key, value): programs for key, value, programs in counts}
-    return {key: {value: int(found.get((key, value), 0)) for value in values}
+    return {key: {value: found.get((key, value), 0) for value in values}
             for key, values in ordered.items()}
 
 
