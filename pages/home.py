@@ -6,7 +6,7 @@ from gme.app_data import get_catalog, query, show_catalog_error
 from gme.catalog import CatalogError
 from gme.config import load_institution
 from gme.navigation import ensure_app_navigation
-from gme.text import escape_markdown
+from gme.text import escape_markdown, markdown_table
 
 ensure_app_navigation()
 
@@ -36,13 +36,11 @@ else:
     cols[2].metric("Fellowships", int(summary["fellowships"]))
     cols[3].metric("Other training programs", int(summary["other_programs"]),
                    help="Practicum, training and degree programs.")
-    st.dataframe(
-        by_discipline.rename(columns={"discipline": "Trainee discipline",
-                                      "programs": "Programs"}),
-        hide_index=True,
-        width="content",
-        key="home_by_discipline",
-    )
+    st.markdown("#### Programs by trainee discipline")
+    st.markdown(markdown_table(
+        ("Trainee discipline", "Programs"),
+        by_discipline.itertuples(index=False, name=None),
+        numeric=(False, True)))
 
 st.subheader("What you can do here")
 left, middle, right = st.columns(3)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from gme.catalog import DEFAULT_CATALOG
 from tests.app.conftest import open_page
 
 PAGES = [None, "explorer", "eligibility", "visiting"]
@@ -25,6 +27,18 @@ def test_home_shows_catalog_figures():
     assert metrics["Residencies"] == "22"
     assert metrics["Fellowships"] == "29"
     assert metrics["Other training programs"] == "3"
+
+
+def test_home_lists_programs_by_discipline():
+    """The discipline table's rows are the catalog's counts, largest first."""
+    catalog = pd.read_csv(DEFAULT_CATALOG, dtype=str, keep_default_na=False)
+    expected = catalog["discipline"].value_counts()
+    at = open_page()
+    table = next(m.value for m in at.markdown if m.value.startswith("| Trainee"))
+    rows = [line.strip("| ").split(" | ") for line in table.splitlines()[2:]]
+    assert [(name, int(count)) for name, count in rows] == sorted(
+        expected.items(), key=lambda item: (-item[1], item[0]))
+    assert sum(int(count) for _, count in rows) == 54
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "home")

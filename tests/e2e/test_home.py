@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from gme.catalog import DEFAULT_CATALOG
 from tests.e2e.conftest import (
     MOBILE,
     assert_no_exception,
@@ -15,6 +17,8 @@ from tests.e2e.conftest import (
     wait_for_app,
 )
 
+DISCIPLINES = pd.read_csv(DEFAULT_CATALOG, dtype=str)["discipline"].nunique()
+
 
 def test_home_shows_catalog_figures(page, app_server):
     """The overview shows the catalog's headline numbers and no exception."""
@@ -24,6 +28,10 @@ def test_home_shows_catalog_figures(page, app_server):
     metrics = page.get_by_test_id("stMetric")
     expect(metrics.filter(has_text="Programs in total")).to_contain_text("54")
     expect(metrics.filter(has_text="Fellowships")).to_contain_text("29")
+    table = page.get_by_test_id("stMain").get_by_role("table")
+    expect(table.get_by_role("columnheader")).to_have_text(["Trainee discipline",
+                                                            "Programs"])
+    expect(table.get_by_role("row")).to_have_count(1 + DISCIPLINES)
     assert_no_exception(page)
     screenshot(page, "home-desktop")
 

@@ -1,13 +1,14 @@
-"""escape_markdown makes untrusted text show literally in Streamlit Markdown."""
+"""escape_markdown and markdown_table show untrusted text literally in Markdown."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gme.text import escape_markdown
+from gme.text import escape_markdown, markdown_table
 
 SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:&")
 
@@ -31,3 +32,33 @@ def test_every_special_character_is_escaped(text):
     unescaped = re.sub(r"\\.", "", escaped)
     assert not (set(unescaped) & SPECIAL)
     assert "\n" not in escaped
+
+
+def test_markdown_table_has_header_alignment_and_rows():
+    """One header row, one alignment row (numbers right-aligned), one line a row."""
+    table = markdown_table(("Discipline", "Programs"),
+                           [("Physician", 50), ("Dentist", 4)], numeric=(False, True))
+    assert table.splitlines() == [
+        "| Discipline | Programs |",
+        "|---|---:|",
+        "| Physician | 50 |",
+        "| Dentist | 4 |",
+    ]
+
+
+def test_markdown_table_escapes_every_cell():
+    """A pipe, a link or a line break in a value cannot break the table."""
+    table = markdown_table(("A|B", "N"), [("x | y", "[l](http://e)"), ("a\nb", 1)])
+    lines = table.splitlines()
+    assert len(lines) == 4
+    assert lines[0] == r"| A\|B | N |"
+    assert lines[2] == r"| x \| y | \[l\]\(http\:/\/e\) |".replace("/\\/", "//")
+    assert lines[3] == "| a b | 1 |"
+
+
+def test_markdown_table_rejects_ragged_rows():
+    """A row with the wrong number of cells is an error, not a shifted table."""
+    with pytest.raises(ValueError, match="has 1 cells, not 2"):
+        markdown_table(("a", "b"), [("only one",)])
+    with pytest.raises(ValueError, match="one flag per header"):
+        markdown_table(("a", "b"), [], numeric=(True,))
