@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from gme.runtime import limit_memory
+from gme.runtime import limit_memory, reply_without_delay
 
 limit_memory()  # allocator settings that keep RSS down: gme/runtime.py
+reply_without_delay()  # no 44 ms delayed-ACK stall per request: gme/runtime.py
 
 st.set_page_config(
     page_title="GME program dashboard",

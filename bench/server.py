@@ -239,8 +239,8 @@ def sessions_memory(server: AppProcess, browser, total: int, open_sessions: int,
             context.close()
 
 
-def check_uvicorn_serves_app(browser, url: str, total: int) -> None:
-    """Load / in Chromium from the uvicorn server: the overview's KPIs must show."""
+def check_serves_app(browser, url: str, total: int) -> None:
+    """Load / in Chromium from the server: the overview's KPIs must show."""
     from bench.browser import HOME_PROGRAMS, new_context, open_and_wait_kpi
 
     context = new_context(browser)
