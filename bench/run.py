@@ -10,7 +10,9 @@ size it runs
 
 - apptest: ``bench.bench_explorer`` (explorer rerun after a filter / search change);
 - browser: ``bench.browser`` against a fresh ``streamlit run`` of that catalog
-  (first visits, filter change, search keystroke; the overview at the first size);
+  (first visits, filter change, search keystroke; the overview at the first size),
+  then the same filter changes and searches on a plain server-rendered page of
+  the same catalog (``bench.reference``), printed side by side;
 - server: peak RSS with 1 and 20 sessions on the same server; once (they do not
   depend on the catalog): cold start, and 50 requests on one keep-alive connection
   before and after the app's first run, for ``streamlit run`` and for the app
@@ -38,6 +40,7 @@ from pathlib import Path
 from bench import browser as browser_bench
 from bench import server as server_bench
 from bench.bench_explorer import bench_catalog, synthetic_catalog
+from bench.reference import ReferenceProcess, reference_rows
 from gme.catalog import CATALOG_ENV, DEFAULT_CATALOG
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -150,6 +153,9 @@ def per_size_part(chromium, size: int, parts: set[str], runs: int, home: bool,
                     rows += browser_bench.home_rows(chromium, server.url,
                                                     oracle.total, runs)
                     log("overview visits done")
+                with ReferenceProcess(catalog) as reference:
+                    rows += reference_rows(chromium, reference.url, oracle, runs)
+                log("server-rendered reference done")
                 browser_rows = [{"size": oracle.total, **r, **stats(r.pop("times"))}
                                 for r in rows]
             elif "server" in parts:
@@ -220,6 +226,35 @@ def pivot(rows: list[dict], title: str, digits: int = 0) -> str:
     for measure, part in keys:
         cells = [cell(by_key.get((measure, part, s), {}), digits) for s in sizes]
         lines.append(f"| {measure} | {part} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+AGAINST_REFERENCE = (
+    ("filter change, new state", "server-rendered reference: filter change"),
+    ("filter change, seen state", "server-rendered reference: filter change"),
+    ("search keystroke, new text", "server-rendered reference: search (Enter)"),
+    ("search keystroke, seen text", "server-rendered reference: search (Enter)"),
+)
+
+
+def reference_table(rows: list[dict]) -> str:
+    """The explorer's "all updated" medians against the reference page's, per size."""
+    by_key = {(r["measure"], r["size"]): r for r in rows if r["part"] == "all updated"}
+    sizes = sorted({r["size"] for r in rows})
+    lines = ["### The explorer against the server-rendered reference (same run)", "",
+             "All updated, median ms: explorer / reference = ratio.", "",
+             "| measure | " + " | ".join(f"{s:,} programs" for s in sizes) + " |",
+             "|---|" + "---:|" * len(sizes)]
+    for app, reference in AGAINST_REFERENCE:
+        cells = []
+        for size in sizes:
+            mine, theirs = by_key.get((app, size)), by_key.get((reference, size))
+            if not mine or not theirs or not mine["runs"] or not theirs["runs"]:
+                cells.append("–")
+                continue
+            cells.append(f"{mine['median']:,.0f} / {theirs['median']:,.0f} = "
+                         f"{mine['median'] / theirs['median']:.2f}×")
+        lines.append(f"| {app} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -315,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         print(pivot(results["apptest"], "AppTest: explorer rerun") + "\n")
     if results["browser"]:
         print(pivot(results["browser"], "Browser (Chromium)") + "\n")
+        print(reference_table(results["browser"]) + "\n")
         for size, note in results["notes"].items():
             print(f"- {size:,} programs: {note}")
         print()
