@@ -71,6 +71,18 @@ def test_every_word_of_a_long_search_must_match(catalog):
     assert ids(catalog, search="zzz clinical decision making") == []
 
 
+@pytest.mark.parametrize("search", ["cardio", "c", "p cardio", "heme onc",
+                                    "clinical decision making fellowship", "zzz"])
+def test_search_finds_the_same_with_or_without_a_facet_filter(catalog, search):
+    """The search is tested two ways (filtered_programs): bits first when no facet
+    is filtered, text alone when one is. Choosing every type filters nothing, so
+    both ways must find the same programs; one-letter words have no bit."""
+    alone = ids(catalog, search=search)
+    assert ids(catalog, search=search, types=tuple(PROGRAM_TYPES)) == alone
+    if search == "c":
+        assert 0 < len(alone) < len(ids(catalog))  # filtered, not everything
+
+
 def test_search_is_word_prefix_not_substring(catalog):
     """'path' starts no word (Hematopathology is one word), so it finds nothing."""
     assert ids(catalog, search="path") == []
