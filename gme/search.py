@@ -10,9 +10,11 @@ program's name, specialty or aliases, case-insensitively: 'heme/onc' finds
   ``programs.search_text`` when the catalog is loaded).
 - ``word_bits(words)``: a 64-bit summary of which two-letter word starts occur,
   stored in ``programs.word_bits``. A search word can only start a word of a
-  program whose bits include that word's bit, so the scan tests one integer per
-  program first and the text only where it passes (100,000 programs, a search
-  for 'cardio': 13.7 -> 7.3 ms per scan). Words of one letter add no bit.
+  program whose bits include that word's bit, so with no facet filter the
+  explorer's queries test one integer per program first and the text only where
+  it passes (queries/create_filtered_programs_macro.sql; 100,000 programs, the
+  three queries of a one-word search: about 30 % less time). Words of one
+  letter add no bit.
 - ``sql_params(search)``: the bound parameters of ``filtered_programs``.
 
 Both sides use these functions, so they cannot disagree. No Streamlit or DuckDB.
