@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from bench.browser import TIMEOUT_MS, TYPE_ORDER, VIEWPORT, CatalogOracle, search_plan
-from bench.server import LOG_DIR, ROOT, free_port
+from bench.server import LOG_DIR, ROOT, free_port, stop_process
 
 TABLE_LIMIT = 1_000  # rows the table shows at most, as in the explorer
 COLUMNS = (("name", "Program"), ("program_type", "Type"),
@@ -230,13 +230,7 @@ class ReferenceProcess:
         self.stop()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
         self._log.close()
 
 
