@@ -15,7 +15,7 @@ lookups. No Streamlit here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,12 @@ from gme import charts, filters
 from gme.catalog import Catalog
 
 TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
+# Up to this many programs the queries are planning-bound, and the facet counts
+# start as soon as one result query is done, beside the other (54 programs,
+# AppTest, 4 x 15 reruns: 38-47 -> 33-39 ms for a new state). At 100,000
+# programs that made the browser's update slower: the counts took CPU from the
+# table query and the browser (docs/PERFORMANCE.md, item 28).
+EARLY_COUNTS_ROWS = 5_000
 # The two result queries side by side, and a facet count after them.
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
@@ -58,22 +64,32 @@ class Facets:
     labels: dict[str, dict[str, str]]
 
 
-def result_queries(catalog: Catalog, params: Mapping[str, Any]
+def result_queries(catalog: Catalog, params: Mapping[str, Any],
+                   first_done: Callable[[], object] = lambda: None
                    ) -> tuple[list[tuple], pd.DataFrame]:
     """The mix (its rows as tuples: nothing reads it as a DataFrame) and the
-    table rows of ``params``, queried in parallel."""
+    table rows of ``params``, queried in parallel; ``first_done`` is called as
+    soon as either query is done (the page starts the facet counts there, so
+    they run beside the slower one)."""
     params = {**params, "row_limit": TABLE_ROWS}
     mix = _POOL.submit(catalog.records, "explorer_mix", **params)
     rows = _POOL.submit(catalog.query, "explorer_programs", **params)
+    wait([mix, rows], return_when=FIRST_COMPLETED)
+    first_done()
     return mix.result(), rows.result()
 
 
 def results(catalog: Catalog, params: Mapping[str, Any],
             queried: Callable[[], object] = lambda: None) -> Results:
-    """The explorer's figures, charts and table for ``params``; ``queried`` is
-    called once the queries are done, before the figures are built."""
-    mix, rows = result_queries(catalog, params)
-    queried()
+    """The explorer's figures, charts and table for ``params``. ``queried`` is
+    called once the queries are done, before the figures are built; for a
+    catalog of up to EARLY_COUNTS_ROWS programs, as soon as the first of the two
+    is done."""
+    if catalog.rows <= EARLY_COUNTS_ROWS:
+        mix, rows = result_queries(catalog, params, first_done=queried)
+    else:
+        mix, rows = result_queries(catalog, params)
+        queried()
     view = charts.mix_view(mix, rows) if mix else None
     table = pa.Table.from_pandas(charts.programs_table(rows), preserve_index=False)
     return Results(view=view, table=table, shown=len(rows))

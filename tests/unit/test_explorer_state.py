@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from gme import export, filters
 from gme.catalog import load_catalog
 from gme.explorer import (
+    EARLY_COUNTS_ROWS,
     TABLE_ROWS,
     facets,
     ordered_options,
@@ -48,16 +50,37 @@ def test_parallel_queries_equal_sequential_ones(real):
     assert counts["Fellowship"] == 5 and counts["Residency"] == 1
 
 
-def test_results_call_queried_once_after_their_queries(real, monkeypatch):
-    """``queried`` (the page starts the facet counts there) runs once, after the
-    result queries and before the figures are built."""
+@pytest.mark.parametrize(("programs", "expected"), [
+    (54, ["records done", "queried", "query done", "built"]),
+    (EARLY_COUNTS_ROWS + 1, ["records done", "query done", "queried", "built"]),
+])
+def test_results_call_queried_once_at_the_right_time(real, monkeypatch, programs,
+                                                     expected):
+    """``queried`` (the page starts the facet counts there) runs once, before the
+    figures are built: in a small catalog as soon as the first result query is
+    done, in a large one after both. The table rows are made slow here, so the
+    mix is done first."""
     from gme import charts
 
     catalog, _ = real
     events = []
+
+    def logged(name, delay):
+        original = getattr(catalog, name)
+
+        def done(*args, **kwargs):
+            result = original(*args, **kwargs)
+            time.sleep(delay)
+            events.append(f"{name} done")
+            return result
+        return done
+
+    monkeypatch.setattr(catalog, "rows", programs)
+    monkeypatch.setattr(catalog, "records", logged("records", 0))  # the mix
+    monkeypatch.setattr(catalog, "query", logged("query", 0.5))  # the rows
     monkeypatch.setattr(charts, "mix_view", lambda *a: events.append("built"))
     results(catalog, _params(), queried=lambda: events.append("queried"))
-    assert events == ["queried", "built"]
+    assert events == expected
 
 
 def test_fellowship_physician_state(real):
