@@ -320,6 +320,11 @@ class CatalogOracle:
         self._rows = {w: rows[i] for w, i in pairs.groupby("word").indices.items()}
         self._vocabulary = sorted(self._rows)
 
+    @property
+    def order(self) -> np.ndarray:
+        """Every row number, in the table's order."""
+        return self._order
+
     def departments(self) -> list[str]:
         """Stated departments, largest first (ties by name)."""
         return sorted((d for d in self._departments if d),

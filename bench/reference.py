@@ -70,7 +70,7 @@ class ReferencePage:
                             encoding="utf-8-sig")
         self._cells = {column: frame[column].str.strip().to_numpy()
                        for column, _ in COLUMNS}
-        self._order = self.oracle._order
+        self._order = self.oracle.order
         self._everyone = np.ones(self.oracle.total, dtype=bool)
         # Codes for the counts: one np.bincount per facet instead of a sort.
         self._codes, self._labels = {}, {}

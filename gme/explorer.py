@@ -15,7 +15,13 @@ lookups. No Streamlit here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    ALL_COMPLETED,
+    FIRST_COMPLETED,
+    Future,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,31 +71,27 @@ class Facets:
 
 
 def result_queries(catalog: Catalog, params: Mapping[str, Any],
-                   first_done: Callable[[], object] = lambda: None
+                   queried: Callable[[], object] = lambda: None
                    ) -> tuple[list[tuple], pd.DataFrame]:
     """The mix (its rows as tuples: nothing reads it as a DataFrame) and the
-    table rows of ``params``, queried in parallel; ``first_done`` is called as
-    soon as either query is done (the page starts the facet counts there, so
-    they run beside the slower one)."""
+    table rows of ``params``, queried in parallel. ``queried`` (the page starts
+    the facet counts there) is called once both are done; in a catalog of up to
+    EARLY_COUNTS_ROWS programs, as soon as either is, so that the counts run
+    beside the slower one."""
     params = {**params, "row_limit": TABLE_ROWS}
     mix = _POOL.submit(catalog.records, "explorer_mix", **params)
     rows = _POOL.submit(catalog.query, "explorer_programs", **params)
-    wait([mix, rows], return_when=FIRST_COMPLETED)
-    first_done()
+    early = catalog.rows <= EARLY_COUNTS_ROWS
+    wait([mix, rows], return_when=FIRST_COMPLETED if early else ALL_COMPLETED)
+    queried()
     return mix.result(), rows.result()
 
 
 def results(catalog: Catalog, params: Mapping[str, Any],
             queried: Callable[[], object] = lambda: None) -> Results:
-    """The explorer's figures, charts and table for ``params``. ``queried`` is
-    called once the queries are done, before the figures are built; for a
-    catalog of up to EARLY_COUNTS_ROWS programs, as soon as the first of the two
-    is done."""
-    if catalog.rows <= EARLY_COUNTS_ROWS:
-        mix, rows = result_queries(catalog, params, first_done=queried)
-    else:
-        mix, rows = result_queries(catalog, params)
-        queried()
+    """The explorer's figures, charts and table for ``params``; ``queried`` is
+    called before the figures are built (see ``result_queries``)."""
+    mix, rows = result_queries(catalog, params, queried)
     view = charts.mix_view(mix, rows) if mix else None
     table = pa.Table.from_pandas(charts.programs_table(rows), preserve_index=False)
     return Results(view=view, table=table, shown=len(rows))
