@@ -247,6 +247,30 @@ def test_each_chart_tab_shows_its_chart_for_the_filtered_programs(page, app_serv
     expect_chart_totals(page, 29)
 
 
+# The open bar chart's margins as given, as Plotly used them, and its widest
+# y tick label (px).
+BAR_MARGINS = """() => { const g = document.querySelector('.js-plotly-plot');
+    const m = g.layout.margin, used = g._fullLayout._size;
+    const widths = [...g.querySelectorAll('.ytick text')].map(t => t.getBBox().width);
+    return {given: [m.l, m.t, m.b], used: [used.l, used.t, used.b],
+            widest: Math.max(...widths)}; }"""
+
+
+def test_bar_charts_are_drawn_once_with_room_for_their_labels(page, app_server):
+    """On a laptop, Plotly's automargin has no margin of a bar chart to grow (so
+    it draws the chart once, not twice), and the left margin fits the widest
+    label with at most a few pixels to spare."""
+    open_explorer(page, app_server.url)
+    for tab in ("by_discipline", "by_department"):
+        if tab != "by_discipline":
+            open_chart_tab(page, charts.TABS[tab])
+        expect_chart_totals(page, len(catalog_rows()))
+        found = page.evaluate(BAR_MARGINS)
+        assert found["used"] == found["given"], (tab, found)
+        spare = found["given"][0] - found["widest"]  # Plotly needs about 19
+        assert spare <= charts.TICK_LABEL_SPACE + 6, (tab, found)
+
+
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
     """EP + Enter finds the Electrophysiology fellowship; a search nothing matches
     says so, and its Clear button brings all 54 programs back."""

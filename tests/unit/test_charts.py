@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -90,6 +92,33 @@ def test_bar_charts_are_titled_and_hold_the_counts():
         "Internal Medicine"] == 11
     assert titles["by_discipline"].startswith("Programs by trainee discipline")
     assert "zoom" in titles["hierarchy"]
+
+
+def test_bar_margins_leave_room_for_the_widest_label_and_no_more():
+    """The left margin is the widest y label plus the tick space, so Plotly's
+    automargin has nothing to grow (one draw, not two); other margins fixed."""
+    short = charts.by_department_figure(MIX).layout.margin
+    long_name = "Physical Medicine and Rehabilitation"
+    longer = charts.by_department_figure(pd.DataFrame(
+        [("Residency", "Physician", long_name, 2)], columns=MIX.columns)).layout.margin
+    widest = charts.tick_label_width("Internal Medicine")
+    assert short.l == math.ceil(widest) + charts.TICK_LABEL_SPACE
+    assert longer.l == (math.ceil(charts.tick_label_width(long_name))
+                        + charts.TICK_LABEL_SPACE)
+    assert longer.l > short.l
+    assert (short.t, short.b) == (longer.t, longer.b) == (
+        charts.BAR_MARGIN["t"], charts.BAR_MARGIN["b"])
+    assert charts.by_discipline_figure(MIX).layout.yaxis.automargin is True
+
+
+def test_tick_label_width_adds_characters_and_overestimates_unknown_ones():
+    """Known characters add their widths; any other counts as a full em, wider
+    than every known one, so the estimate errs on the side of room."""
+    assert charts.tick_label_width("") == 0
+    assert charts.tick_label_width("ab") == pytest.approx(
+        charts.tick_label_width("a") + charts.tick_label_width("b"))
+    assert charts.tick_label_width("W") < charts.tick_label_width("é") == 12.0
+    assert charts.tick_label_width("Pediatrics") == pytest.approx(49.64, abs=0.05)
 
 
 def test_many_departments_are_summed_into_one_bar():
