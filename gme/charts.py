@@ -44,17 +44,18 @@ PLOTLY_CONFIG = {"displaylogo": False,
 MAX_BARS = 25  # departments beyond this are summed into one bar
 TREE_LEAF_LIMIT = 150  # show programs as leaves of the hierarchy up to this many
 OTHER_DEPARTMENTS = "All other departments"
-# The bar charts' margins, set to what Plotly's automargin settles on in the app
-# (Streamlit's theme: 12 px "Source Sans" tick labels, a one-row legend above the
+# The bar charts' margins: at least what Plotly's automargin settles on in the
+# app (Streamlit's theme: 12 px "Source Sans" tick labels, a one-row legend above the
 # plot on a laptop, the x-axis title below). Automargin stays on and only ever
 # grows a margin; when it does not have to, Plotly draws a chart once instead of
 # twice (newPlot of the explorer's first chart, alone in Chromium: 41 -> 20 ms).
 # A phone's legend wraps onto more rows and still grows the top margin.
 BAR_MARGIN = {"t": 55, "b": 65, "r": 10}
-TICK_LABEL_SPACE = 22  # px from a y tick label's left end to the plot: ~19 in the app
+TICK_LABEL_SPACE = 22  # px added to the widest y label's width; the app needs ~19
 # Advance widths (px) of printable ASCII in Streamlit's 12 px "Source Sans", as
 # the app's tick labels measure in Chromium (getComputedTextLength); any other
-# character counts as a full em, more than any of these.
+# character counts as a full em, more than any of these (an emoji can be wider:
+# then automargin grows the margin, one more layout, nothing clipped).
 _TICK_FONT_PX = 12.0
 _CHAR_WIDTHS = dict(zip(
     " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -405,7 +406,7 @@ def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
 
 def tick_label_width(text: str) -> float:
     """``text``'s width (px) as a bar chart's tick label: within half a pixel
-    for printable ASCII, generous for any other character."""
+    for printable ASCII, a full em (12 px) for any other character."""
     return sum(_CHAR_WIDTHS.get(c, _TICK_FONT_PX) for c in text)
 
 

@@ -261,6 +261,7 @@ def test_bar_charts_are_drawn_once_with_room_for_their_labels(page, app_server):
     it draws the chart once, not twice), and the left margin fits the widest
     label with at most a few pixels to spare."""
     open_explorer(page, app_server.url)
+    left = {}
     for tab in ("by_discipline", "by_department"):
         if tab != "by_discipline":
             open_chart_tab(page, charts.TABS[tab])
@@ -269,6 +270,9 @@ def test_bar_charts_are_drawn_once_with_room_for_their_labels(page, app_server):
         assert found["used"] == found["given"], (tab, found)
         spare = found["given"][0] - found["widest"]  # Plotly needs about 19
         assert spare <= charts.TICK_LABEL_SPACE + 6, (tab, found)
+        left[tab] = found["given"][0]
+    # The second chart is the department chart: its labels are the longer ones.
+    assert left["by_department"] > left["by_discipline"], left
 
 
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
