@@ -45,10 +45,11 @@ MAX_BARS = 25  # departments beyond this are summed into one bar
 TREE_LEAF_LIMIT = 150  # show programs as leaves of the hierarchy up to this many
 OTHER_DEPARTMENTS = "All other departments"
 # The bar charts' margins: at least what Plotly's automargin settles on in the
-# app (Streamlit's theme: 12 px "Source Sans" tick labels, a one-row legend above the
-# plot on a laptop, the x-axis title below). Automargin stays on and only ever
-# grows a margin; when it does not have to, Plotly draws a chart once instead of
-# twice (newPlot of the explorer's first chart, alone in Chromium: 41 -> 20 ms).
+# app (Streamlit's theme: 12 px "Source Sans" tick labels, a one-row legend
+# above the plot on a laptop, the x-axis title below). Automargin stays on and
+# only ever grows a margin; when it does not have to, each draw lays the chart
+# out once instead of twice (newPlot of the explorer's first chart, alone in
+# Chromium: 41 -> 20 ms).
 # A phone's legend wraps onto more rows and still grows the top margin.
 BAR_MARGIN = {"t": 55, "b": 65, "r": 10}
 TICK_LABEL_SPACE = 22  # px added to the widest y label's width; the app needs ~19

@@ -256,10 +256,10 @@ BAR_MARGINS = """() => { const g = document.querySelector('.js-plotly-plot');
             widest: Math.max(...widths)}; }"""
 
 
-def test_bar_charts_are_drawn_once_with_room_for_their_labels(page, app_server):
+def test_bar_chart_margins_need_no_growing_and_fit_their_labels(page, app_server):
     """On a laptop, Plotly's automargin has no margin of a bar chart to grow (so
-    it draws the chart once, not twice), and the left margin fits the widest
-    label with at most a few pixels to spare."""
+    a draw lays the chart out once, not twice), and the left margin fits the
+    widest label with at most a few pixels to spare."""
     open_explorer(page, app_server.url)
     left = {}
     for tab in ("by_discipline", "by_department"):

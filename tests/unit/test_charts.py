@@ -96,7 +96,8 @@ def test_bar_charts_are_titled_and_hold_the_counts():
 
 def test_bar_margins_leave_room_for_the_widest_label_and_no_more():
     """The left margin is the widest y label plus the tick space, so Plotly's
-    automargin has nothing to grow (one draw, not two); other margins fixed."""
+    automargin has nothing to grow (one layout per draw, not two); other
+    margins fixed."""
     short = charts.by_department_figure(MIX).layout.margin
     long_name = "Physical Medicine and Rehabilitation"
     longer = charts.by_department_figure(pd.DataFrame(
