@@ -9,7 +9,7 @@ set of every id in memory.
 After loading, the connection is locked down: no file access, no config changes.
 ``Catalog.query(name, **params)`` runs ``queries/<name>.sql`` on its own cursor,
 binding values as ``$name`` parameters, and returns a pandas DataFrame
-(``Catalog.records``: a list of tuples).
+(``Catalog.records``: a list of tuples; ``Catalog.arrow``: an Arrow table).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from gme import schema, search
 from gme.sql import load_sql, parameters
@@ -105,6 +106,15 @@ class Catalog:
         the page's thread holds the GIL: 36 -> 31 ms under a busy thread)."""
         with self.cursor() as cursor:
             return cursor.execute(*_statement(name, params)).fetchall()
+
+    def arrow(self, name: str, **params: Any) -> pa.Table:
+        """Like ``query``, as an Arrow table: for rows the page sends as Arrow
+        (the explorer's table), with no DataFrame in between. Through ``sql``,
+        DuckDB's own way to Arrow: Arrow from ``execute`` warns that it copies
+        the rows."""
+        sql, values = _statement(name, params)
+        with self.cursor() as cursor:
+            return cursor.sql(sql, params=values).to_arrow_table()
 
     def close(self) -> None:
         self._con.close()

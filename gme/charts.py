@@ -18,15 +18,19 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from gme import schema
 
 # The mix: a DataFrame, or its rows as (type, discipline, department, programs).
 Mix = pd.DataFrame | Sequence[tuple[str, str, str, int]]
+# Rows of programs: a DataFrame, or Arrow as the explorer fetches them.
+Table = pd.DataFrame | pa.Table
 
 # Okabe & Ito (2008), "Color Universal Design".
 TYPE_COLOURS = {
@@ -102,26 +106,60 @@ class Chart:
 
 @dataclass(frozen=True)
 class MixView:
-    """Everything the explorer shows about one filter state's program mix."""
+    """Everything the explorer shows about one filter state's program mix: the
+    key figures at once, each chart when first asked for (``chart``). The page
+    shows one chart at a time, so a new state builds one of the three: the
+    view and its first chart take 0.9 ms instead of 3.6-4.4 ms for the view
+    with all three (54 and 100,000 programs, median of 200, idle), Python work
+    that holds the GIL while the queries' threads and the server wait."""
 
     key_figures: dict[str, int]
-    charts: tuple[Chart, ...]
+    mix: Sequence[tuple[str, str, str, int]]  # the mix's rows (``_records``)
+    leaves: Table | None  # the treemap's programs, if few enough
+    # Charts built so far, by key. Sessions share a view: two that ask for the
+    # same new chart at once may both build it, and setdefault keeps the first.
+    _built: dict[str, Chart] = field(default_factory=dict, repr=False,
+                                     compare=False)
+
+    def chart(self, key: str) -> Chart:
+        """The chart ``key`` (one of TABS), built once and then kept."""
+        built = self._built.get(key)
+        if built is None:
+            built = self._built.setdefault(key, _CHARTS[key](self.mix, self.leaves))
+        return built
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        """All three charts, in the order of TABS (builds those not built yet)."""
+        return tuple(self.chart(key) for key in TABS)
 
 
-def mix_view(mix: Mix, programs: pd.DataFrame | None = None) -> MixView:
-    """Key figures and the three charts for ``mix`` (``programs``: treemap leaves,
-    used only if there are at most TREE_LEAF_LIMIT programs)."""
-    mix = _records(mix)  # once, not in each of the functions below
+def mix_view(mix: Mix, programs: Table | None = None) -> MixView:
+    """Key figures and, on demand, the three charts for ``mix`` (``programs``:
+    treemap leaves, used only if there are at most TREE_LEAF_LIMIT programs)."""
+    mix = tuple(_records(mix))  # once, not in each chart; and read-only
     figures = key_figures(mix)
     leaves = programs if figures["Programs"] <= TREE_LEAF_LIMIT else None
-    return MixView(figures, (
-        Chart("by_discipline", TITLES["by_discipline"], by_discipline_figure(mix),
-              describe_by_discipline(mix), type_table(mix, "discipline")),
-        Chart("by_department", TITLES["by_department"], by_department_figure(mix),
-              describe_by_department(mix), type_table(mix, "department")),
-        Chart("hierarchy", TITLES["hierarchy"], hierarchy_figure(mix, leaves),
-              describe_hierarchy(mix), tree_table(mix)),
-    ))
+    return MixView(figures, mix, leaves)
+
+
+def _discipline_chart(mix: Sequence[tuple], leaves: Table | None) -> Chart:
+    return Chart("by_discipline", TITLES["by_discipline"], by_discipline_figure(mix),
+                 describe_by_discipline(mix), type_table(mix, "discipline"))
+
+
+def _department_chart(mix: Sequence[tuple], leaves: Table | None) -> Chart:
+    return Chart("by_department", TITLES["by_department"], by_department_figure(mix),
+                 describe_by_department(mix), type_table(mix, "department"))
+
+
+def _hierarchy_chart(mix: Sequence[tuple], leaves: Table | None) -> Chart:
+    return Chart("hierarchy", TITLES["hierarchy"], hierarchy_figure(mix, leaves),
+                 describe_hierarchy(mix), tree_table(mix))
+
+
+_CHARTS = {"by_discipline": _discipline_chart, "by_department": _department_chart,
+           "hierarchy": _hierarchy_chart}
 
 
 def type_colour(program_type: str) -> str:
@@ -220,26 +258,25 @@ def tree_table(mix: Mix) -> pd.DataFrame:
                         columns=["Type", "Department", "Programs"])
 
 
-def programs_table(rows: pd.DataFrame) -> pd.DataFrame:
+def programs_table(rows: pa.Table) -> pa.Table:
     """The filtered programs for reading: readable headers, "Not stated" for empty.
 
     ``rows`` has the catalog's columns (``queries/explorer_programs.sql``); the
     name comes first and the ID last; every value is text, so a missing number
-    also reads "Not stated".
+    also reads "Not stated". Arrow in and out, a column at a time: the page
+    sends Arrow (1,000 rows: 0.6 ms, against 5.2 ms row by row in Python).
     """
     columns = [c for c in (*schema.COLUMN_NAMES[1:], "program_id")
-               if c in rows.columns]
-    return pd.DataFrame({schema.LABELS[c]: _text_column(rows[c]) for c in columns},
-                        columns=[schema.LABELS[c] for c in columns])
+               if c in rows.column_names]
+    return pa.table([_text_column(rows.column(c)) for c in columns],
+                    names=[schema.LABELS[c] for c in columns])
 
 
-def _text_column(values: pd.Series) -> list[str]:
-    """A column as display text: 'Not stated' for missing or empty, 3 not 3.0.
-
-    Numbers arrive as a nullable integer column (Int32), so 3 stays '3'.
-    """
-    return [schema.NOT_STATED if v is None or v is pd.NA or v != v or v == ""
-            else str(v) for v in values.tolist()]
+def _text_column(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as display text: 'Not stated' for missing or empty, 3 not 3.0."""
+    text = pc.cast(values, pa.string())
+    return pc.fill_null(pc.if_else(pc.equal(text, ""), None, text),
+                        schema.NOT_STATED)
 
 
 def completeness_table(completeness: pd.DataFrame) -> pd.DataFrame:
@@ -280,8 +317,7 @@ def by_department_figure(mix: Mix) -> go.Figure:
     return _stacked_bars(_top(groups(mix, "department")))
 
 
-def hierarchy_figure(mix: Mix, programs: pd.DataFrame | None = None
-                     ) -> go.Figure:
+def hierarchy_figure(mix: Mix, programs: Table | None = None) -> go.Figure:
     """Treemap type -> department (-> program): click a box to zoom into it.
 
     Two levels show at a time, so labels stay readable; clicking a department
@@ -299,8 +335,8 @@ def hierarchy_figure(mix: Mix, programs: pd.DataFrame | None = None
                      for g in departments)
     if programs is not None:
         for program_id, name, program_type, department in zip(
-                programs["program_id"].tolist(), programs["name"].tolist(),
-                programs["program_type"].tolist(), programs["department"].tolist(),
+                *(_values(programs, c) for c in ("program_id", "name",
+                                                 "program_type", "department")),
                 strict=True):
             department = _text_or_not_stated(department)
             nodes.append((f"p:{program_id}", f"d:{program_type}\x1f{department}",
@@ -463,6 +499,13 @@ def _type_order(types: Iterable[str]) -> list[str]:
 
 def _in_type_order(counts: dict[str, int]) -> dict[str, int]:
     return {t: counts[t] for t in _type_order(counts)}
+
+
+def _values(table: Table, column: str) -> list:
+    """One column of ``table`` as a list of Python values."""
+    if isinstance(table, pa.Table):
+        return table.column(column).to_pylist()
+    return table[column].tolist()
 
 
 def _text_or_not_stated(value: object) -> str:

@@ -47,10 +47,11 @@ class Results:
     """One filter state's figures, charts and table (read-only)."""
 
     view: charts.MixView | None  # None when no program matches
-    # The display table (readable headers, "Not stated") as Arrow, converted
-    # once per state: Streamlit sends Arrow, and converted a DataFrame on every
-    # rerun, states seen before included (about 1 ms at 54 programs and at
-    # 100,000, and a pyarrow call that gives up the GIL).
+    # The display table (readable headers, "Not stated") as Arrow, made once
+    # per state from the Arrow rows DuckDB returns: Streamlit sends Arrow, and
+    # converted a DataFrame on every rerun, states seen before included (about
+    # 1 ms at 54 programs and at 100,000, and a pyarrow call that gives up the
+    # GIL).
     table: pa.Table
     shown: int  # rows in the table (the query caps it)
 
@@ -72,15 +73,15 @@ class Facets:
 
 def result_queries(catalog: Catalog, params: Mapping[str, Any],
                    queried: Callable[[], object] = lambda: None
-                   ) -> tuple[list[tuple], pd.DataFrame]:
+                   ) -> tuple[list[tuple], pa.Table]:
     """The mix (its rows as tuples: nothing reads it as a DataFrame) and the
-    table rows of ``params``, queried in parallel. ``queried`` (the page starts
-    the facet counts there) is called once both are done; in a catalog of up to
-    EARLY_COUNTS_ROWS programs, as soon as either is, so that the counts run
-    beside the slower one."""
+    table rows of ``params`` (Arrow, as the page sends them), queried in
+    parallel. ``queried`` (the page starts the facet counts there) is called
+    once both are done; in a catalog of up to EARLY_COUNTS_ROWS programs, as
+    soon as either is, so that the counts run beside the slower one."""
     params = {**params, "row_limit": TABLE_ROWS}
     mix = _POOL.submit(catalog.records, "explorer_mix", **params)
-    rows = _POOL.submit(catalog.query, "explorer_programs", **params)
+    rows = _POOL.submit(catalog.arrow, "explorer_programs", **params)
     early = catalog.rows <= EARLY_COUNTS_ROWS
     wait([mix, rows], return_when=FIRST_COMPLETED if early else ALL_COMPLETED)
     queried()
@@ -93,8 +94,7 @@ def results(catalog: Catalog, params: Mapping[str, Any],
     called before the figures are built (see ``result_queries``)."""
     mix, rows = result_queries(catalog, params, queried)
     view = charts.mix_view(mix, rows) if mix else None
-    table = pa.Table.from_pandas(charts.programs_table(rows), preserve_index=False)
-    return Results(view=view, table=table, shown=len(rows))
+    return Results(view=view, table=charts.programs_table(rows), shown=rows.num_rows)
 
 
 def ordered_options(options: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

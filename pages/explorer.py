@@ -217,12 +217,11 @@ try:  # the filters are drawn even if a figure fails
         column.metric(label, f"{value:,}")
     # One chart at a time: only the open tab's chart is built into the page and
     # drawn, so a filter change redraws one Plotly chart, not three.
-    tabs = st.tabs([chart.tab for chart in view.charts], key=CHART_TAB,
-                   on_change="rerun")
-    for tab, chart in zip(tabs, view.charts, strict=True):
-        if tab.open:
+    tabs = st.tabs(list(charts.TABS.values()), key=CHART_TAB, on_change="rerun")
+    for tab, key in zip(tabs, charts.TABS, strict=True):
+        if tab.open:  # built on first use: a new state builds this one only
             with tab:
-                show_chart(chart)
+                show_chart(view.chart(key))
 
     st.subheader(f"The {total:,} programs" if total != 1 else "The 1 program")
     st.caption(f"Showing the first {state.shown:,}, by type then name; the CSV "

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import pytest
 
 from gme import charts, schema
@@ -178,17 +179,37 @@ def test_text_alternatives_state_the_key_numbers():
 
 
 def test_programs_table_has_readable_labels_and_not_stated():
-    """Headers come from schema.LABELS; empty values and numbers read well."""
-    rows = pd.DataFrame({c: [None] for c in schema.COLUMN_NAMES})
-    rows.loc[0, ["program_id", "name", "program_type", "discipline"]] = [
-        "x", "X Program", "Residency", "Physician"]
-    rows["positions"] = pd.array([pd.NA], dtype="Int32")
+    """Headers come from schema.LABELS; missing and empty values read "Not
+    stated", numbers read as whole numbers, other text is kept as it is."""
+    text = pa.array([None, "", "Boston"], pa.string())
+    rows = pa.table({c: text for c in schema.COLUMN_NAMES}
+                    | {"positions": pa.array([None, 3, 12], pa.int32()),
+                       "length_years": pa.array([2, None, 1], pa.int32())})
     table = charts.programs_table(rows)
-    assert list(table.columns)[0] == "Program"
-    assert list(table.columns)[-1] == "Program ID"
-    assert set(table.columns) == set(schema.LABELS.values())
-    assert table.loc[0, "Site"] == schema.NOT_STATED
-    assert table.loc[0, "Positions"] == schema.NOT_STATED
+    assert table.column_names[0] == "Program"
+    assert table.column_names[-1] == "Program ID"
+    assert set(table.column_names) == set(schema.LABELS.values())
+    assert table.column("Site").to_pylist() == [schema.NOT_STATED] * 2 + ["Boston"]
+    assert table.column("Positions").to_pylist() == [schema.NOT_STATED, "3", "12"]
+    assert table.column("Length (years)").to_pylist() == ["2", schema.NOT_STATED,
+                                                          "1"]
+
+
+def test_programs_table_of_the_real_catalog_reads_like_the_catalog():
+    """Every cell of the real catalog's table: the catalog's text, or "Not
+    stated" exactly where the catalog has no value."""
+    from gme.catalog import load_catalog
+
+    catalog = load_catalog()
+    params = {**Filters().sql_params(), "row_limit": None}
+    rows = catalog.query("explorer_programs", **params)
+    table = charts.programs_table(catalog.arrow("explorer_programs", **params))
+    assert table.num_rows == len(rows) == 54
+    for column in rows.columns:
+        expected = [schema.NOT_STATED if pd.isna(v) or v == "" else str(v)
+                    for v in rows[column].tolist()]
+        assert table.column(schema.LABELS[column]).to_pylist() == expected
+    assert schema.NOT_STATED in table.column("Site").to_pylist()
 
 
 @pytest.mark.parametrize("missing", [3, 60])
@@ -224,6 +245,22 @@ def test_mix_view_bundles_figures_and_adds_leaves_only_for_small_sets():
     assert "p:a" in view.charts[2].figure.data[0].ids
     big = MIX.assign(programs=MIX["programs"] * 100)
     assert "p:a" not in charts.mix_view(big, programs).charts[2].figure.data[0].ids
+
+
+def test_view_builds_each_chart_on_first_use_and_keeps_it(monkeypatch):
+    """A view builds no chart until one is asked for, then only that one, once:
+    the page shows one tab's chart at a time."""
+    built = []
+    for key, make in charts._CHARTS.items():
+        monkeypatch.setitem(charts._CHARTS, key, lambda mix, leaves, key=key,
+                            make=make: built.append(key) or make(mix, leaves))
+    view = charts.mix_view(MIX)
+    assert built == [] and view.key_figures["Programs"] == 18
+    first = view.chart("by_department")
+    assert built == ["by_department"] and first.key == "by_department"
+    assert view.chart("by_department") is first and built == ["by_department"]
+    assert [c.key for c in view.charts] == list(charts.TABS)
+    assert sorted(built) == sorted(charts.TABS)
 
 
 def test_mix_rows_give_the_same_view_as_the_dataframe():

@@ -41,8 +41,8 @@ def test_parallel_queries_equal_sequential_ones(real):
     params = _params(types=("Fellowship",), search="cardio")
     mix, rows = result_queries(catalog, params)
     assert mix == catalog.records("explorer_mix", **params) and mix
-    assert rows.equals(catalog.query("explorer_programs", **params,
-                                     row_limit=TABLE_ROWS))
+    assert rows.equals(catalog.arrow("explorer_programs", **params,
+                                     row_limit=TABLE_ROWS)) and rows.num_rows
     assert start_facets(catalog, ordered, params).result() == facets(
         catalog, ordered, params)
     # Five fellowships and one residency have a word starting with "cardio".
@@ -51,8 +51,8 @@ def test_parallel_queries_equal_sequential_ones(real):
 
 
 @pytest.mark.parametrize(("programs", "expected"), [
-    (54, ["records done", "queried", "query done", "built"]),
-    (EARLY_COUNTS_ROWS + 1, ["records done", "query done", "queried", "built"]),
+    (54, ["records done", "queried", "arrow done", "built"]),
+    (EARLY_COUNTS_ROWS + 1, ["records done", "arrow done", "queried", "built"]),
 ])
 def test_results_call_queried_once_at_the_right_time(real, monkeypatch, programs,
                                                      expected):
@@ -77,7 +77,7 @@ def test_results_call_queried_once_at_the_right_time(real, monkeypatch, programs
 
     monkeypatch.setattr(catalog, "rows", programs)
     monkeypatch.setattr(catalog, "records", logged("records", 0))  # the mix
-    monkeypatch.setattr(catalog, "query", logged("query", 0.5))  # the rows
+    monkeypatch.setattr(catalog, "arrow", logged("arrow", 0.5))  # the rows
     monkeypatch.setattr(charts, "mix_view", lambda *a: events.append("built"))
     results(catalog, _params(), queried=lambda: events.append("queried"))
     assert events == expected
