@@ -1,8 +1,9 @@
 """Everything the explorer shows for one filter state, in two parts.
 
-- ``results(catalog, params)``: the key figures, the charts and the table. The
-  mix and the table rows are queried side by side, each on its own cursor
-  (DuckDB releases the GIL while it works).
+- ``results(catalog, params)``: the key figures, the charts (each built when
+  the page first shows it) and the table. The mix and the table rows are
+  queried side by side, each on its own cursor (DuckDB releases the GIL while
+  it works).
 - ``facets(catalog, ordered, params)``: every facet value's count and label.
   ``start_facets`` runs it on the same pool and returns at once, so that the page
   can send the results first and the counts after them: what a person waits for
@@ -44,7 +45,8 @@ _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
 @dataclass(frozen=True)
 class Results:
-    """One filter state's figures, charts and table (read-only)."""
+    """One filter state's figures, charts and table (read-only; ``view`` builds
+    each chart when first asked for it)."""
 
     view: charts.MixView | None  # None when no program matches
     # The display table (readable headers, "Not stated") as Arrow, made once
@@ -90,8 +92,9 @@ def result_queries(catalog: Catalog, params: Mapping[str, Any],
 
 def results(catalog: Catalog, params: Mapping[str, Any],
             queried: Callable[[], object] = lambda: None) -> Results:
-    """The explorer's figures, charts and table for ``params``; ``queried`` is
-    called before the figures are built (see ``result_queries``)."""
+    """The explorer's key figures, table and view (charts on demand) for
+    ``params``; ``queried`` is called before the key figures and the table are
+    made (see ``result_queries``)."""
     mix, rows = result_queries(catalog, params, queried)
     view = charts.mix_view(mix, rows) if mix else None
     return Results(view=view, table=charts.programs_table(rows), shown=rows.num_rows)

@@ -60,9 +60,10 @@ def clear_filters() -> None:
 
 @st.cache_resource(max_entries=32, show_spinner=False)  # ~1.5 MB each at most
 def results_of(catalog_version: tuple, params: dict) -> Results:
-    """Figures, charts and table of one filter state, shared read-only. The
-    facet counts start as soon as its queries are done, while the figures are
-    built; in a small catalog, as soon as the first of them is done
+    """Figures, charts (each built when first shown) and table of one filter
+    state, shared by every session. The facet counts start as soon as its
+    queries are done, while the figures and the table are made; in a small
+    catalog, as soon as the first of them is done
     (gme.explorer.EARLY_COUNTS_ROWS)."""
     return results(get_catalog(), params,
                    queried=lambda: facets_of(catalog_version, params))

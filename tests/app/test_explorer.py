@@ -131,6 +131,27 @@ def test_charts_follow_the_filters():
     assert '"Fellowship"' not in spec and '"Residency"' in spec
 
 
+def test_a_new_state_builds_only_the_open_tabs_chart(monkeypatch):
+    """A filter state new to the server builds the chart of the open tab only;
+    opening another tab builds that one, once."""
+    from streamlit import cache_resource
+
+    cache_resource.clear()  # no view of these states from another test
+    built = []
+    for key, make in charts._CHARTS.items():
+        monkeypatch.setitem(charts._CHARTS, key, lambda mix, leaves, key=key,
+                            make=make: built.append(key) or make(mix, leaves))
+    at = open_page("explorer")
+    assert built == ["by_discipline"]
+    choose(at, "type", ["Fellowship"])
+    assert built == ["by_discipline"] * 2
+    at.session_state["explorer_chart"] = charts.TABS["hierarchy"]
+    at.run()
+    at.run()  # the same state and tab again: nothing more to build
+    assert built == ["by_discipline", "by_discipline", "hierarchy"]
+    assert [c.key for c in at.get("plotly_chart")] == ["explorer_hierarchy"]
+
+
 def test_clear_filters_returns_to_the_whole_catalog():
     """The Clear filters button empties every filter, the search and the URL."""
     at = open_page("explorer", type="Fellowship", q="cardio")

@@ -232,11 +232,15 @@ def test_completeness_table_follows_catalog_order_and_counts(missing):
         assert listed == names
 
 
-def test_mix_view_bundles_figures_and_adds_leaves_only_for_small_sets():
-    """The cached view has the KPIs and three charts; big sets get no leaves."""
+@pytest.mark.parametrize("arrow", [False, True])
+def test_mix_view_bundles_figures_and_adds_leaves_only_for_small_sets(arrow):
+    """The cached view has the KPIs and three charts; big sets get no leaves.
+    The leaves come as a DataFrame or as Arrow (the explorer's table rows)."""
     programs = pd.DataFrame({"program_id": ["a"], "name": ["A"],
                              "program_type": ["Practicum"],
                              "department": ["Psychology"]})
+    if arrow:
+        programs = pa.Table.from_pandas(programs, preserve_index=False)
     view = charts.mix_view(MIX, programs)
     assert view.key_figures["Programs"] == 18
     assert [c.key for c in view.charts] == ["by_discipline", "by_department",
@@ -287,8 +291,10 @@ def test_real_catalog_figures_pass_full_validation():
 
     catalog = load_catalog()
     params = {**Filters().sql_params(), "row_limit": None}
-    view = charts.mix_view(catalog.query("explorer_mix", **params),
-                           catalog.query("explorer_programs", **params))
+    view = charts.mix_view(catalog.records("explorer_mix", **params),
+                           catalog.arrow("explorer_programs", **params))
+    tree = view.chart("hierarchy").figure.data[0]
+    assert sum(i.startswith("p:") for i in tree.ids) == 54  # a leaf per program
     for chart in view.charts:
         go.Figure(chart.figure.to_dict())  # raises ValueError on a bad property
     with pytest.raises(ValueError):
