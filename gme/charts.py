@@ -29,8 +29,6 @@ from gme import schema
 
 # The mix: a DataFrame, or its rows as (type, discipline, department, programs).
 Mix = pd.DataFrame | Sequence[tuple[str, str, str, int]]
-# Rows of programs: a DataFrame, or Arrow as the explorer fetches them.
-Table = pd.DataFrame | pa.Table
 
 # Okabe & Ito (2008), "Color Universal Design".
 TYPE_COLOURS = {
@@ -98,11 +96,6 @@ class Chart:
     description: str
     table: pd.DataFrame
 
-    @property
-    def tab(self) -> str:
-        """The short label of the chart's tab."""
-        return TABS[self.key]
-
 
 @dataclass(frozen=True, eq=False)  # shared and built on, never compared
 class MixView:
@@ -115,7 +108,7 @@ class MixView:
 
     key_figures: dict[str, int]
     mix: Sequence[tuple[str, str, str, int]]  # the mix's rows (``_records``)
-    leaves: Table | None  # the treemap's programs, if few enough
+    leaves: pa.Table | None  # the treemap's programs, if few enough
     # Charts built so far, by key. Sessions share a view: two that ask for the
     # same new chart at once may both build it, and setdefault keeps the first.
     _built: dict[str, Chart] = field(default_factory=dict, init=False,
@@ -134,7 +127,7 @@ class MixView:
         return tuple(self.chart(key) for key in TABS)
 
 
-def mix_view(mix: Mix, programs: Table | None = None) -> MixView:
+def mix_view(mix: Mix, programs: pa.Table | None = None) -> MixView:
     """Key figures and, on demand, the three charts for ``mix`` (``programs``:
     treemap leaves, used only if there are at most TREE_LEAF_LIMIT programs)."""
     mix = tuple(_records(mix))  # once, not in each chart; and read-only
@@ -143,17 +136,17 @@ def mix_view(mix: Mix, programs: Table | None = None) -> MixView:
     return MixView(figures, mix, leaves)
 
 
-def _discipline_chart(mix: Sequence[tuple], leaves: Table | None) -> Chart:
+def _discipline_chart(mix: Sequence[tuple], leaves: pa.Table | None) -> Chart:
     return Chart("by_discipline", TITLES["by_discipline"], by_discipline_figure(mix),
                  describe_by_discipline(mix), type_table(mix, "discipline"))
 
 
-def _department_chart(mix: Sequence[tuple], leaves: Table | None) -> Chart:
+def _department_chart(mix: Sequence[tuple], leaves: pa.Table | None) -> Chart:
     return Chart("by_department", TITLES["by_department"], by_department_figure(mix),
                  describe_by_department(mix), type_table(mix, "department"))
 
 
-def _hierarchy_chart(mix: Sequence[tuple], leaves: Table | None) -> Chart:
+def _hierarchy_chart(mix: Sequence[tuple], leaves: pa.Table | None) -> Chart:
     return Chart("hierarchy", TITLES["hierarchy"], hierarchy_figure(mix, leaves),
                  describe_hierarchy(mix), tree_table(mix))
 
@@ -317,7 +310,7 @@ def by_department_figure(mix: Mix) -> go.Figure:
     return _stacked_bars(_top(groups(mix, "department")))
 
 
-def hierarchy_figure(mix: Mix, programs: Table | None = None) -> go.Figure:
+def hierarchy_figure(mix: Mix, programs: pa.Table | None = None) -> go.Figure:
     """Treemap type -> department (-> program): click a box to zoom into it.
 
     Two levels show at a time, so labels stay readable; clicking a department
@@ -335,8 +328,8 @@ def hierarchy_figure(mix: Mix, programs: Table | None = None) -> go.Figure:
                      for g in departments)
     if programs is not None:
         for program_id, name, program_type, department in zip(
-                *(_values(programs, c) for c in ("program_id", "name",
-                                                 "program_type", "department")),
+                *(programs.column(c).to_pylist() for c in (
+                    "program_id", "name", "program_type", "department")),
                 strict=True):
             department = _text_or_not_stated(department)
             nodes.append((f"p:{program_id}", f"d:{program_type}\x1f{department}",
@@ -499,13 +492,6 @@ def _type_order(types: Iterable[str]) -> list[str]:
 
 def _in_type_order(counts: dict[str, int]) -> dict[str, int]:
     return {t: counts[t] for t in _type_order(counts)}
-
-
-def _values(table: Table, column: str) -> list:
-    """One column of ``table`` as a list of Python values."""
-    if isinstance(table, pa.Table):
-        return table.column(column).to_pylist()
-    return table[column].tolist()
 
 
 def _text_or_not_stated(value: object) -> str:

@@ -137,9 +137,9 @@ def test_many_departments_are_summed_into_one_bar():
 
 def test_hierarchy_adds_program_leaves_only_when_given():
     """Type -> department always; programs as leaves when passed."""
-    programs = pd.DataFrame({"program_id": ["a", "b"], "name": ["A", "B"],
-                             "program_type": ["Practicum", "Residency"],
-                             "department": ["Psychology", "Pharmacy"]})
+    programs = pa.table({"program_id": ["a", "b"], "name": ["A", "B"],
+                         "program_type": ["Practicum", "Residency"],
+                         "department": ["Psychology", "Pharmacy"]})
     small = MIX[MIX["program_type"].isin(["Practicum", "Residency"])
                 & MIX["department"].isin(["Psychology", "Pharmacy"])]
     without = charts.hierarchy_figure(small).data[0]
@@ -154,9 +154,9 @@ def test_catalog_text_with_html_is_escaped_in_figures():
     """A department or program name with HTML is shown as text, not rendered."""
     mix = pd.DataFrame([("Residency", "Physician", "<b>Bold</b> & co", 2)],
                        columns=MIX.columns)
-    programs = pd.DataFrame({"program_id": ["x"], "name": ["<a href='x'>X</a>"],
-                             "program_type": ["Residency"],
-                             "department": ["<b>Bold</b> & co"]})
+    programs = pa.table({"program_id": ["x"], "name": ["<a href='x'>X</a>"],
+                         "program_type": ["Residency"],
+                         "department": ["<b>Bold</b> & co"]})
     bars = charts.by_department_figure(mix).data[0]
     assert list(bars.y) == ["&lt;b&gt;Bold&lt;/b&gt; &amp; co"]
     labels = charts.hierarchy_figure(mix, programs).data[0].labels
@@ -232,15 +232,12 @@ def test_completeness_table_follows_catalog_order_and_counts(missing):
         assert listed == names
 
 
-@pytest.mark.parametrize("arrow", [False, True])
-def test_mix_view_bundles_figures_and_adds_leaves_only_for_small_sets(arrow):
+def test_mix_view_bundles_figures_and_adds_leaves_only_for_small_sets():
     """The cached view has the KPIs and three charts; big sets get no leaves.
-    The leaves come as a DataFrame or as Arrow (the explorer's table rows)."""
-    programs = pd.DataFrame({"program_id": ["a"], "name": ["A"],
-                             "program_type": ["Practicum"],
-                             "department": ["Psychology"]})
-    if arrow:
-        programs = pa.Table.from_pandas(programs, preserve_index=False)
+    The leaves are Arrow rows, as the explorer's table query returns them."""
+    programs = pa.table({"program_id": ["a"], "name": ["A"],
+                         "program_type": ["Practicum"],
+                         "department": ["Psychology"]})
     view = charts.mix_view(MIX, programs)
     assert view.key_figures["Programs"] == 18
     assert [c.key for c in view.charts] == ["by_discipline", "by_department",
