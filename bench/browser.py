@@ -128,8 +128,11 @@ PAGE_JS = r"""
     }
     return t;
   };
+  // A chart counts once it has drawn its data and can be seen: Streamlit draws
+  // a new chart hidden (visibility: hidden) while it does not know its width.
   B.charts = () => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
-    const ok = !!(el.querySelector('.main-svg') && el.data && el.data.length);
+    const ok = !!(el.querySelector('.main-svg') && el.data && el.data.length
+                  && getComputedStyle(el).visibility !== 'hidden');
     return {rendered: ok, total: ok ? B.chartTotal(el) : null};
   });
   B.heading = () => {

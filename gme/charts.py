@@ -54,6 +54,16 @@ OTHER_DEPARTMENTS = "All other departments"
 # Chromium: 41 -> 20 ms).
 # A phone's legend wraps onto more rows and still grows the top margin.
 BAR_MARGIN = {"t": 55, "b": 65, "r": 10}
+# Every chart is this wide (px) where the page has room, and the page shows it
+# at its own width (st.plotly_chart(width="content")), not stretched. Streamlit
+# 1.67 mounts a new chart element for every new figure, and a stretched
+# chart's width is unknown until the element is measured: the chart is drawn
+# once hidden, then again at the measured width. With its width in the figure,
+# the first draw is visible and final (54 programs, interleaved A/B, a filter
+# change: the chart shown 50-100 ms sooner; docs/PERFORMANCE.md, item 31).
+# 800 fits the column of a 1280 px laptop screen; a narrower column (a phone)
+# still gets the chart at its own width, drawn a second time.
+CHART_WIDTH = 800
 TICK_LABEL_SPACE = 22  # px added to the widest y label's width; the app needs ~19
 # Advance widths (px) of printable ASCII in Streamlit's 12 px "Source Sans", as
 # the app's tick labels measure in Chromium (getComputedTextLength); any other
@@ -424,7 +434,7 @@ def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
     validates every figure these functions build instead.
     """
     spec = {"data": traces, "layout": {
-        "height": height, "template": {},
+        "height": height, "width": CHART_WIDTH, "template": {},
         "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
         # Above the plot, left to right: keeps the bars wide on a phone too.
         "legend": {"title": {"text": "Program type"}, "traceorder": "normal",

@@ -136,8 +136,9 @@ def show_chart(chart: charts.Chart) -> None:
     """A chart, its text alternative, and its data in an expander (sent on open)."""
     key = f"explorer_{chart.key}"
     st.subheader(chart.title, anchor=False)
+    # At the figure's own width (charts.CHART_WIDTH): drawn once, visibly.
     st.plotly_chart(chart.figure, config=charts.PLOTLY_CONFIG, key=key,
-                    alt=chart.description)
+                    width="content", alt=chart.description)
     st.caption(escape_markdown(chart.description))
     with st.expander("Show the data behind this chart", key=f"{key}_data",
                      on_change="rerun") as box:

@@ -275,6 +275,41 @@ def test_bar_chart_margins_need_no_growing_and_fit_their_labels(page, app_server
     assert left["by_department"] > left["by_discipline"], left
 
 
+# Logs each Plotly chart's first draw: could it be seen, and how wide was it?
+FIRST_DRAWS = """
+window.__firstDraws = [];
+new MutationObserver(records => {
+  for (const record of records) for (const node of record.addedNodes) {
+    if (node.nodeType !== 1) continue;
+    const svg = node.matches('.main-svg') ? node : node.querySelector('.main-svg');
+    const plot = svg && svg.closest('.js-plotly-plot');
+    if (plot && !plot.__firstDraw) {
+      plot.__firstDraw = true;
+      window.__firstDraws.push({visibility: getComputedStyle(plot).visibility,
+                                width: plot.getBoundingClientRect().width});
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_every_new_chart_is_drawn_visible_at_its_own_width(page, app_server):
+    """A first visit, a filter change and another tab each mount a new chart,
+    and its first draw is already the one a person sees: visible, at the
+    figure's own width. (A chart stretched to its column is first drawn hidden,
+    then again once its width is measured.)"""
+    page.add_init_script(FIRST_DRAWS)
+    open_explorer(page, app_server.url)
+    expect_chart_totals(page, len(CATALOG))
+    choose(page, "Program type", "Fellowship")
+    expect_chart_totals(page, 29)
+    open_chart_tab(page, charts.TABS["hierarchy"])
+    draws = page.evaluate("window.__firstDraws")
+    assert len(draws) >= 3, draws
+    assert all(d["visibility"] == "visible" for d in draws), draws
+    assert all(d["width"] == charts.CHART_WIDTH for d in draws), draws
+
+
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
     """EP + Enter finds the Electrophysiology fellowship; a search nothing matches
     says so, and its Clear button brings all 54 programs back."""

@@ -282,6 +282,14 @@ def test_figures_are_valid_plotly_specs():
         assert rebuilt.layout.height == chart.figure.layout.height
 
 
+def test_every_figure_states_its_width():
+    """Each figure carries its own width, which the page shows it at (a chart
+    without one is drawn twice by Streamlit, the first time hidden)."""
+    view = charts.mix_view(MIX)
+    for chart in view.charts:
+        assert chart.figure.layout.width == charts.CHART_WIDTH, chart.key
+
+
 def test_real_catalog_figures_pass_full_validation():
     """The figures built (unvalidated) for the real catalog pass Plotly's checks."""
     from gme.catalog import load_catalog
