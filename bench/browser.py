@@ -128,9 +128,12 @@ PAGE_JS = r"""
     }
     return t;
   };
-  // A chart counts once it has drawn its data and can be seen: Streamlit draws
-  // a new chart hidden (visibility: hidden) while it does not know its width.
-  B.charts = () => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
+  // The charts a person can see, each once it has drawn its data. Not counted:
+  // a chart Streamlit keeps in the page after replacing it, hidden (display:
+  // none) until the rerun ends; and one drawn hidden (visibility: hidden),
+  // which Streamlit does while a new chart's width is unknown.
+  B.charts = () => [...document.querySelectorAll('.js-plotly-plot')]
+      .filter(el => el.getClientRects().length > 0).map(el => {
     const ok = !!(el.querySelector('.main-svg') && el.data && el.data.length
                   && getComputedStyle(el).visibility !== 'hidden');
     return {rendered: ok, total: ok ? B.chartTotal(el) : null};
