@@ -59,10 +59,10 @@ BAR_MARGIN = {"t": 55, "b": 65, "r": 10}
 # 1.67 mounts a new chart element for every new figure, and a stretched
 # chart's width is unknown until the element is measured: the chart is drawn
 # once hidden, then again at the measured width. With its width in the figure,
-# the first draw is visible and final (54 programs, interleaved A/B, a filter
-# change: the chart shown 50-100 ms sooner; docs/PERFORMANCE.md, item 31).
-# 800 fits the column of a 1280 px laptop screen; a narrower column (a phone)
-# still gets the chart at its own width, drawn a second time.
+# the first draw is visible and final (54 programs, interleaved A/Bs: a filter
+# change fully shown 50-140 ms sooner; docs/PERFORMANCE.md, item 31).
+# 800 fits the column of a 1280 px laptop screen; in a narrower column (a phone)
+# the chart takes the column's width and is drawn a second time.
 CHART_WIDTH = 800
 TICK_LABEL_SPACE = 22  # px added to the widest y label's width; the app needs ~19
 # Advance widths (px) of printable ASCII in Streamlit's 12 px "Source Sans", as
