@@ -5,9 +5,11 @@ by ``streamlit run app.py`` (``bench.server.AppProcess``) and times, in the page
 with ``performance.now()`` (ms since the navigation or the input event):
 
 - first visit to ``/explorer``: KPIs visible (the "Programs" figure shows the
-  total), charts visible (every Plotly chart has its SVG and its data adds up to
-  the total), table drawn (the heading "The N programs" and the grid has painted
-  the names of its first rows, read from its canvas's ``fillText`` calls), and
+  total), charts visible (every Plotly chart on the page has its SVG, is not
+  hidden, and its data adds up to the total; a chart hidden with ``display:
+  none`` is not on the page), table drawn (the heading "The N programs" and
+  the grid has painted the names of its first rows, read from its canvas's
+  ``fillText`` calls), and
   the table's screen-reader rows (the grid's accessibility tree has the row
   count; the grid updates it after a debounce of its own); with a fresh browser
   context each run, and with one context reloaded (HTTP cache warm). The
@@ -26,7 +28,9 @@ with ``performance.now()`` (ms since the navigation or the input event):
   detected once per page); the end as above. New words first, then again.
 
 Every check is made in the page on each animation frame (``requestAnimationFrame``)
-and reads text with ``textContent``, which forces no extra layout. The expected
+and reads text with ``textContent``; telling whether a chart is on the page
+(``getClientRects``) and visible (``getComputedStyle``) costs a style and
+layout pass per frame, as the first of the page's own frames would. The expected
 counts and first rows come from the CSV itself, read with pandas (an oracle that
 shares no code with the app; tests/unit/test_bench_oracle.py holds it to the
 app's queries). A run that never reaches them fails loudly with what the page
@@ -128,10 +132,11 @@ PAGE_JS = r"""
     }
     return t;
   };
-  // The charts a person can see, each once it has drawn its data. Not counted:
-  // a chart Streamlit keeps in the page after replacing it, hidden (display:
-  // none) until the rerun ends; and one drawn hidden (visibility: hidden),
-  // which Streamlit does while a new chart's width is unknown.
+  // The charts on the page, each counted as drawn once it has drawn its data
+  // and is visible. Not on the page: a chart Streamlit keeps after replacing
+  // it, hidden (display: none) until the rerun ends. On the page but not
+  // drawn: one drawn hidden (visibility: hidden), which Streamlit does while a
+  // new chart's width is unknown.
   B.charts = () => [...document.querySelectorAll('.js-plotly-plot')]
       .filter(el => el.getClientRects().length > 0).map(el => {
     const ok = !!(el.querySelector('.main-svg') && el.data && el.data.length

@@ -59,10 +59,11 @@ BAR_MARGIN = {"t": 55, "b": 65, "r": 10}
 # 1.67 mounts a new chart element for every new figure, and a stretched
 # chart's width is unknown until the element is measured: the chart is drawn
 # once hidden, then again at the measured width. With its width in the figure,
-# the first draw is visible and final (54 programs, interleaved A/Bs: a filter
-# change fully shown 50-140 ms sooner; docs/PERFORMANCE.md, item 31).
-# 800 fits the column of a 1280 px laptop screen; in a narrower column (a phone)
-# the chart takes the column's width and is drawn a second time.
+# the first draw is visible and final (54 programs, medians of interleaved
+# A/Bs: a filter change fully shown 50-140 ms sooner; docs/PERFORMANCE.md,
+# item 31). 800 fits the column of a 1280 px laptop screen. In a narrower
+# column (a phone) the first draw is 800 px wide, clipped, and the chart is
+# drawn again at the column's width once it is measured.
 CHART_WIDTH = 800
 TICK_LABEL_SPACE = 22  # px added to the widest y label's width; the app needs ~19
 # Advance widths (px) of printable ASCII in Streamlit's 12 px "Source Sans", as

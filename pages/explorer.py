@@ -136,7 +136,8 @@ def show_chart(chart: charts.Chart) -> None:
     """A chart, its text alternative, and its data in an expander (sent on open)."""
     key = f"explorer_{chart.key}"
     st.subheader(chart.title, anchor=False)
-    # At the figure's own width (charts.CHART_WIDTH): drawn once, visibly.
+    # At the figure's own width (charts.CHART_WIDTH): drawn once, visibly,
+    # where the column is at least that wide.
     st.plotly_chart(chart.figure, config=charts.PLOTLY_CONFIG, key=key,
                     width="content", alt=chart.description)
     st.caption(escape_markdown(chart.description))

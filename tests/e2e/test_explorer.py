@@ -286,7 +286,8 @@ new MutationObserver(records => {
     if (plot && !plot.__firstDraw) {
       plot.__firstDraw = true;
       window.__firstDraws.push({visibility: getComputedStyle(plot).visibility,
-                                width: plot.getBoundingClientRect().width});
+                                width: plot.getBoundingClientRect().width,
+                                drawn: plot._fullLayout && plot._fullLayout.width});
     }
   }
 }).observe(document, {childList: true, subtree: true});
@@ -298,16 +299,21 @@ def test_every_new_chart_is_drawn_visible_at_its_own_width(page, app_server):
     and its first draw is already the one a person sees: visible, at the
     figure's own width. (A chart stretched to its column is first drawn hidden,
     then again once its width is measured.)"""
+    def expect_charts_mounted(count: int) -> None:
+        page.wait_for_function("n => window.__firstDraws.length === n", arg=count)
+
     page.add_init_script(FIRST_DRAWS)
     open_explorer(page, app_server.url)
     expect_chart_totals(page, len(CATALOG))
+    expect_charts_mounted(1)
     choose(page, "Program type", "Fellowship")
     expect_chart_totals(page, 29)
+    expect_charts_mounted(2)
     open_chart_tab(page, charts.TABS["hierarchy"])
+    expect_charts_mounted(3)
     draws = page.evaluate("window.__firstDraws")
-    assert len(draws) >= 3, draws
     assert all(d["visibility"] == "visible" for d in draws), draws
-    assert all(d["width"] == charts.CHART_WIDTH for d in draws), draws
+    assert all(d["width"] == d["drawn"] == charts.CHART_WIDTH for d in draws), draws
 
 
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
