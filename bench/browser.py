@@ -28,9 +28,9 @@ with ``performance.now()`` (ms since the navigation or the input event):
   detected once per page); the end as above. New words first, then again.
 
 Every check is made in the page on each animation frame (``requestAnimationFrame``)
-and reads text with ``textContent``; telling whether a chart is on the page
+and reads text with ``textContent``. Telling whether a chart is on the page
 (``getClientRects``) and visible (``getComputedStyle``) costs a style and
-layout pass per frame, as the first of the page's own frames would. The expected
+layout pass per frame. The expected
 counts and first rows come from the CSV itself, read with pandas (an oracle that
 shares no code with the app; tests/unit/test_bench_oracle.py holds it to the
 app's queries). A run that never reaches them fails loudly with what the page
