@@ -8,6 +8,10 @@
   ``start_facets`` runs it on the same pool and returns at once, so that the page
   can send the results first and the counts after them: what a person waits for
   after a click is the figures, the chart and the table.
+- ``one_query_state(catalog, ordered, params)``: both parts at once, from one
+  query, for a catalog of up to ONE_QUERY_ROWS programs (the real one has 54).
+  There DuckDB's time is mostly planning each query, and one query costs a
+  third of three.
 
 The page caches both per filter state, so a state seen before costs two cache
 lookups. No Streamlit here.
@@ -39,6 +43,19 @@ TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
 # programs that made the browser's update slower: the counts took CPU from the
 # table query and the browser (docs/PERFORMANCE.md, item 28).
 EARLY_COUNTS_ROWS = 5_000
+# Up to this many programs one query answers a whole filter state
+# (one_query_state): its programs are few enough to count in Python, and the
+# table shows all of them. A new state's queries, figures and counts, median
+# of 300 random states, idle: 19.9 -> 6.8 ms at 54 programs, 21.5 -> 9.3 ms at
+# 1,000 (docs/PERFORMANCE.md, item 32).
+ONE_QUERY_ROWS = TABLE_ROWS
+# explorer_searched_programs' columns: the catalog's, then one flag per facet.
+CATALOG_COLUMNS = ("program_id", "name", "program_type", "discipline", "specialty",
+                   "department", "site", "accreditation", "positions",
+                   "length_years", "director", "aliases")
+SEARCHED_COLUMNS = (*CATALOG_COLUMNS, *(f"in_{f.key}" for f in filters.FACETS))
+_FLAGS = slice(len(CATALOG_COLUMNS), len(SEARCHED_COLUMNS))
+_AT = {column: i for i, column in enumerate(CATALOG_COLUMNS)}
 # The two result queries side by side, and a facet count after them.
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
@@ -56,6 +73,9 @@ class Results:
     # GIL).
     table: pa.Table
     shown: int  # rows in the table (the query caps it)
+    # The facet counts, when they were counted with the results
+    # (one_query_state); None when the page counts them apart (start_facets).
+    facets: Facets | None = None
 
     @property
     def total(self) -> int:
@@ -119,7 +139,12 @@ def facet_counts(ordered: Mapping[str, Sequence[str]],
 def facets(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
            params: Mapping[str, Any]) -> Facets:
     """Counts and labels of every facet value; ``ordered`` is ``ordered_options``."""
-    counts = facet_counts(ordered, catalog.records("explorer_facet_counts", **params))
+    return _labelled(facet_counts(
+        ordered, catalog.records("explorer_facet_counts", **params)))
+
+
+def _labelled(counts: dict[str, dict[str, int]]) -> Facets:
+    """Facets with ``counts`` and the labels of the facets listed in full."""
     labels = {key: {value: filters.option_label(value, n) for value, n in c.items()}
               for key, c in counts.items() if filters.listed_in_full(c)}
     return Facets(counts=counts, labels=labels)
@@ -129,3 +154,50 @@ def start_facets(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
                  params: Mapping[str, Any]) -> Future[Facets]:
     """``facets(...)`` on a worker thread: returns at once, ``.result()`` waits."""
     return _POOL.submit(facets, catalog, ordered, dict(params))
+
+
+def answers_in_one_query(catalog: Catalog) -> bool:
+    """True if ``one_query_state`` serves this catalog (ONE_QUERY_ROWS)."""
+    return catalog.rows <= ONE_QUERY_ROWS
+
+
+def one_query_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
+                    params: Mapping[str, Any]) -> Results:
+    """``results`` and ``facets`` of ``params`` together, from one query
+    (``queries/explorer_searched_programs.sql``): for a catalog of up to
+    ONE_QUERY_ROWS programs, whose table shows every filtered program."""
+    searched = catalog.records("explorer_searched_programs", **params)
+    passing = [row for row in searched if all(row[_FLAGS])]
+    rows = pa.table({column: [row[i] for row in passing]
+                     for i, column in enumerate(CATALOG_COLUMNS)})
+    mix = mix_of(passing)
+    return Results(view=charts.mix_view(mix, rows) if mix else None,
+                   table=charts.programs_table(rows), shown=rows.num_rows,
+                   facets=_labelled(facet_counts(ordered, counts_of(searched))))
+
+
+def mix_of(passing: Iterable[Sequence]) -> list[tuple[str, str, str, int]]:
+    """The mix (as explorer_mix.sql: type, discipline, department or '', and
+    programs, sorted) of the programs in ``passing`` (SEARCHED_COLUMNS rows)."""
+    found: dict[tuple[str, str, str], int] = {}
+    for row in passing:
+        key = (row[_AT["program_type"]], row[_AT["discipline"]],
+               row[_AT["department"]] or "")
+        found[key] = found.get(key, 0) + 1
+    return [(*key, programs) for key, programs in sorted(found.items())]
+
+
+def counts_of(searched: Iterable[Sequence]) -> list[tuple[str, str, int]]:
+    """The facet counts (as explorer_facet_counts.sql: facet key, value or '',
+    programs) of the searched programs (SEARCHED_COLUMNS rows): a facet's count
+    of a value is how many programs pass every other facet's filter."""
+    columns = [_AT[facet.column] for facet in filters.FACETS]
+    found: dict[tuple[str, str], int] = {}
+    for row in searched:
+        failed = [i for i, passes in enumerate(row[_FLAGS]) if not passes]
+        if len(failed) > 1:  # counted in no facet
+            continue
+        for i in failed or range(len(columns)):  # one failed: only its own facet
+            key = (filters.FACETS[i].key, row[columns[i]] or "")
+            found[key] = found.get(key, 0) + 1
+    return [(key, value, programs) for (key, value), programs in found.items()]

@@ -4,8 +4,9 @@ The filters live in the URL: read once per visit into the widgets (untrusted, so
 checked by gme.filters), written back when they change. Everything a filter state
 shows is computed once and cached (results_of, facets_of); gme.charts builds the
 figures from small pre-aggregated frames. On a rerun the figures, chart and
-table are sent before the facet counts, which are counted meanwhile and fill the
-filters last; on a visit's first run the filters are drawn in place.
+table are sent before the facet counts, which fill the filters last (in a
+larger catalog they are counted meanwhile; a small one's come from the same
+query as the results); on a visit's first run the filters are drawn in place.
 The charts sit in tabs and only the open one is sent to the browser, which is
 what a filter change waits for. A facet with too many values to list (a national
 catalog's thousands of sites) shows a shortlist and a find box instead, for the
@@ -20,7 +21,15 @@ import streamlit as st
 from gme import charts, export, filters
 from gme.app_data import catalog_key, get_catalog, query, show_catalog_error
 from gme.catalog import CatalogError
-from gme.explorer import Facets, Results, ordered_options, results, start_facets
+from gme.explorer import (
+    Facets,
+    Results,
+    answers_in_one_query,
+    one_query_state,
+    ordered_options,
+    results,
+    start_facets,
+)
 from gme.navigation import ensure_app_navigation
 from gme.text import escape_markdown
 
@@ -61,11 +70,15 @@ def clear_filters() -> None:
 @st.cache_resource(max_entries=32, show_spinner=False)  # ~1.5 MB each at most
 def results_of(catalog_version: tuple, params: dict) -> Results:
     """Figures, charts (each built when first shown) and table of one filter
-    state, shared by every session. The facet counts start as soon as its
-    queries are done, while the figures and the table are made; in a small
-    catalog, as soon as the first of them is done
-    (gme.explorer.EARLY_COUNTS_ROWS)."""
-    return results(get_catalog(), params,
+    state, shared by every session. In a catalog of up to
+    gme.explorer.ONE_QUERY_ROWS programs one query gives them and the facet
+    counts together. In a larger one the counts start as soon as the results'
+    queries are done, while the figures and the table are made (in one of up
+    to gme.explorer.EARLY_COUNTS_ROWS, as soon as the first of them is)."""
+    catalog = get_catalog()
+    if answers_in_one_query(catalog):
+        return one_query_state(catalog, options_of(catalog_version), params)
+    return results(catalog, params,
                    queried=lambda: facets_of(catalog_version, params))
 
 
@@ -78,12 +91,16 @@ def not_failed(pending: Future) -> bool:
 
 @st.cache_resource(max_entries=32, show_spinner=False, validate=not_failed)
 def facets_of(catalog_version: tuple, params: dict) -> Future[Facets]:
-    """Facet counts of one filter state, being counted on a worker thread."""
+    """Facet counts of one filter state, being counted on a worker thread
+    (a larger catalog's: a small one's come with its results)."""
     return start_facets(get_catalog(), options_of(catalog_version), params)
 
 
-def facets_now(catalog_version: tuple, params: dict) -> Facets:
-    """The facet counts of ``params``, waiting for them if need be."""
+def facets_now(state: Results, catalog_version: tuple, params: dict) -> Facets:
+    """The facet counts of ``params`` (``state``: its results), waiting for
+    them if need be."""
+    if state.facets is not None:
+        return state.facets
     return facets_of(catalog_version, params).result()
 
 
@@ -169,12 +186,13 @@ if current.query_params() != url():  # write back: the link shares this view
     st.query_params.from_dict(current.query_params())
 params = current.sql_params()
 state = results_of(version, params)
-# The facet counts run after the results' queries, not beside them: on two
-# cores that delayed what a person waits for (100,000 programs, a filter change
-# for a new state: 342 -> 293 ms). results_of starts them on a cache miss; this
-# starts them when its result came from the cache. The filters that show the
-# counts are drawn last, except on a visit's first run.
-facets_of(version, params)
+# In a larger catalog the facet counts run after the results' queries, not
+# beside them: on two cores that delayed what a person waits for (100,000
+# programs, a filter change for a new state: 342 -> 293 ms). results_of starts
+# them on a cache miss; this starts them when its result came from the cache.
+# The filters that show the counts are drawn last, except on a visit's first run.
+if state.facets is None:
+    facets_of(version, params)
 
 st.write("Filter the programs, see the mix at a glance, and share or download "
          "exactly what you see: the link in the address bar keeps your filters.")
@@ -191,7 +209,7 @@ with st.container(border=True):
                        "specialty or common abbreviations; case does not matter.")
     facet_box = st.container()
     if first_run:  # nothing on screen yet: draw them in place, no layout shift
-        show_facet_filters(facet_box, facets_now(version, params), options)
+        show_facet_filters(facet_box, facets_now(state, version, params), options)
     finding = any(st.session_state.get(key) for key in FIND.values())
     st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
               icon=":material/filter_alt_off:",
@@ -201,7 +219,7 @@ with st.container(border=True):
 def fill_facet_box() -> None:
     """On a rerun, the filters last: the figures, chart and table go first."""
     if not first_run:
-        show_facet_filters(facet_box, facets_now(version, params), options)
+        show_facet_filters(facet_box, facets_now(state, version, params), options)
 
 
 view = state.view

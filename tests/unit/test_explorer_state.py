@@ -11,8 +11,12 @@ from gme import export, filters
 from gme.catalog import load_catalog
 from gme.explorer import (
     EARLY_COUNTS_ROWS,
+    ONE_QUERY_ROWS,
+    SEARCHED_COLUMNS,
     TABLE_ROWS,
+    answers_in_one_query,
     facets,
+    one_query_state,
     ordered_options,
     result_queries,
     results,
@@ -136,4 +140,49 @@ def test_a_facet_with_very_many_values_gets_no_full_list_of_labels(tmp_path):
     assert shown.shown == len(shown.table) == TABLE_ROWS < shown.total == 12_000
     csv_lines = export.filtered_csv(catalog, _params()).decode("utf-8-sig")
     assert csv_lines.count("\n") == 12_000 + 1  # the header and every program
+    catalog.close()
+
+
+def test_a_small_catalog_state_is_one_query(real, monkeypatch):
+    """In a catalog of up to ONE_QUERY_ROWS programs a new state runs one query,
+    which gives the results and the facet counts, and they are right: type
+    Fellowship + discipline Physician, as in test_fellowship_physician_state."""
+    catalog, ordered = real
+    ran = []
+    records = catalog.records
+
+    def logged(name, **params):
+        ran.append(name)
+        return records(name, **params)
+
+    monkeypatch.setattr(catalog, "records", logged)
+    monkeypatch.setattr(catalog, "arrow", lambda name, **params: ran.append(name))
+    assert answers_in_one_query(catalog) and catalog.rows <= ONE_QUERY_ROWS
+    state = one_query_state(catalog, ordered, _params(types=("Fellowship",),
+                                                      disciplines=("Physician",)))
+    assert ran == ["explorer_searched_programs"]
+    assert state.total == state.shown == state.table.num_rows == 28
+    assert state.facets.counts["type"] == {"Residency": 18, "Fellowship": 28,
+                                           "Practicum": 0, "Training program": 0,
+                                           "Degree program": 0}
+    assert state.facets.labels["site"][""] == "Not stated (28)"
+    assert state.view.key_figures["Fellowships"] == 28
+
+
+def test_the_one_query_has_the_columns_the_code_reads(real):
+    """explorer_searched_programs returns SEARCHED_COLUMNS, in that order."""
+    catalog, _ = real
+    frame = catalog.query("explorer_searched_programs", **_params())
+    assert tuple(frame.columns) == SEARCHED_COLUMNS
+    assert len(frame) == catalog.rows  # no filter, no search: every program
+
+
+def test_a_larger_catalog_counts_its_facets_apart(tmp_path):
+    """Above ONE_QUERY_ROWS programs the page takes the three queries' path."""
+    from bench.synth import write_catalog
+
+    catalog = load_catalog(write_catalog(tmp_path / "synthetic.csv",
+                                         ONE_QUERY_ROWS + 1))
+    assert not answers_in_one_query(catalog)
+    assert results(catalog, _params()).facets is None
     catalog.close()

@@ -305,3 +305,36 @@ def test_a_programs_exact_name_finds_it(catalog, name):
     for text in (name, name.upper()):
         rows, _, _ = run_explorer(catalog, Filters(search=filters.clean_search(text)))
         assert wanted in set(rows["program_id"])
+
+
+# --- a small catalog's one query, against the three it stands in for ---------------
+
+SOME_WORDS = st.lists(ASCII_WORD, min_size=1, max_size=5).map(" ".join)
+
+
+@SEARCHES
+@given(data=st.data())
+def test_one_query_state_equals_the_explorer_queries(catalog, options, data):
+    """For any state, gme.explorer.one_query_state (the page's path for a catalog
+    of up to ONE_QUERY_ROWS programs) gives exactly what the mix, table and facet
+    count queries give: figures, mix, display table, counts and labels."""
+    from gme.explorer import facets, one_query_state, ordered_options, results
+
+    facets_strategy = {f.param: st.lists(st.sampled_from(options[f.key]),
+                                         unique=True, max_size=2).map(tuple)
+                       for f in FACETS}
+    search = st.one_of(st.just(""), SOME_WORDS, st.sampled_from(SQL))
+    chosen = data.draw(st.builds(Filters, search=search.map(filters.clean_search),
+                                 **facets_strategy))
+    ordered = ordered_options(options)
+    params = chosen.sql_params()
+    one = one_query_state(catalog, ordered, params)
+    apart = results(catalog, params)
+    assert one.facets == facets(catalog, ordered, params)
+    assert one.table.equals(apart.table) and one.shown == apart.shown
+    assert (one.view is None) == (apart.view is None)
+    if one.view is not None:
+        assert list(one.view.mix) == list(apart.view.mix)
+        assert one.view.key_figures == apart.view.key_figures
+        for key in ("by_discipline", "hierarchy"):  # the treemap reads the rows
+            assert one.view.chart(key).figure == apart.view.chart(key).figure
