@@ -2,8 +2,9 @@
 
 The filters live in the URL: read once per visit into the widgets (untrusted, so
 checked by gme.filters), written back when they change. Everything a filter state
-shows is computed once and cached (results_of, facets_of); gme.charts builds the
-figures from small pre-aggregated frames. On a rerun the figures, chart and
+shows is computed once and cached (gme.app_data: results_of, facets_of);
+gme.charts builds the figures from small pre-aggregated frames. On a rerun the
+figures, chart and
 table are sent before the facet counts, which fill the filters last (in a
 larger catalog they are counted meanwhile; a small one's come from the same
 query as the results); on a visit's first run the filters are drawn in place.
@@ -14,22 +15,22 @@ same reason.
 """
 
 import functools
-from concurrent.futures import Future
 
 import streamlit as st
 
 from gme import charts, export, filters
-from gme.app_data import catalog_key, get_catalog, query, show_catalog_error
-from gme.catalog import CatalogError
-from gme.explorer import (
-    Facets,
-    Results,
-    answers_in_one_query,
-    one_query_state,
-    ordered_options,
-    results,
-    start_facets,
+from gme.app_data import (
+    catalog_key,
+    facets_now,
+    facets_of,
+    get_catalog,
+    options_of,
+    query,
+    results_of,
+    show_catalog_error,
 )
+from gme.catalog import CatalogError
+from gme.explorer import Facets
 from gme.navigation import ensure_app_navigation
 from gme.text import escape_markdown
 
@@ -65,49 +66,6 @@ def clear_filters() -> None:
     for key in FIND.values():
         st.session_state[key] = ""
     st.session_state[SEARCH] = ""
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)  # ~1.5 MB each at most
-def results_of(catalog_version: tuple, params: dict) -> Results:
-    """Figures, charts (each built when first shown) and table of one filter
-    state, shared by every session. In a catalog of up to
-    gme.explorer.ONE_QUERY_ROWS programs one query gives them and the facet
-    counts together. In a larger one the counts start as soon as the results'
-    queries are done, while the figures and the table are made (in one of up
-    to gme.explorer.EARLY_COUNTS_ROWS, as soon as the first of them is)."""
-    catalog = get_catalog()
-    if answers_in_one_query(catalog):
-        return one_query_state(catalog, options_of(catalog_version), params)
-    return results(catalog, params,
-                   queried=lambda: facets_of(catalog_version, params))
-
-
-def not_failed(pending: Future) -> bool:
-    """False for a count that ended in an error: the cache drops it and the next
-    access counts again, so no session keeps getting a failure."""
-    return not pending.done() or (not pending.cancelled()
-                                  and pending.exception() is None)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False, validate=not_failed)
-def facets_of(catalog_version: tuple, params: dict) -> Future[Facets]:
-    """Facet counts of one filter state, being counted on a worker thread
-    (a larger catalog's: a small one's come with its results)."""
-    return start_facets(get_catalog(), options_of(catalog_version), params)
-
-
-def facets_now(state: Results, catalog_version: tuple, params: dict) -> Facets:
-    """The facet counts of ``params`` (``state``: its results), waiting for
-    them if need be."""
-    if state.facets is not None:
-        return state.facets
-    return facets_of(catalog_version, params).result()
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def options_of(catalog_version: tuple) -> dict[str, list[str]]:
-    """Every value of every facet, in display order (options and URL allow-list)."""
-    return ordered_options(filters.catalog_options(query("explorer_facet_values")))
 
 
 def facet_filter(facet: filters.Facet, state: Facets, values: list[str]) -> None:
