@@ -13,8 +13,8 @@
   There DuckDB's time is mostly planning each query, and one query costs a
   third of three.
 
-The page caches both per filter state, so a state seen before costs two cache
-lookups. No Streamlit here.
+gme.app_data caches both per filter state, so a state seen before costs two
+cache lookups. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from gme import charts, filters
+from gme import charts, filters, schema
 from gme.catalog import Catalog
 
 TABLE_ROWS = 1_000  # the table is for reading; the CSV download has every row
@@ -50,9 +50,7 @@ EARLY_COUNTS_ROWS = 5_000
 # 1,000 (docs/PERFORMANCE.md, item 32).
 ONE_QUERY_ROWS = TABLE_ROWS
 # explorer_searched_programs' columns: the catalog's, then one flag per facet.
-CATALOG_COLUMNS = ("program_id", "name", "program_type", "discipline", "specialty",
-                   "department", "site", "accreditation", "positions",
-                   "length_years", "director", "aliases")
+CATALOG_COLUMNS = schema.COLUMN_NAMES
 SEARCHED_COLUMNS = (*CATALOG_COLUMNS, *(f"in_{f.key}" for f in filters.FACETS))
 _FLAGS = slice(len(CATALOG_COLUMNS), len(SEARCHED_COLUMNS))
 _AT = {column: i for i, column in enumerate(CATALOG_COLUMNS)}

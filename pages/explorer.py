@@ -4,10 +4,10 @@ The filters live in the URL: read once per visit into the widgets (untrusted, so
 checked by gme.filters), written back when they change. Everything a filter state
 shows is computed once and cached (gme.app_data: results_of, facets_of);
 gme.charts builds the figures from small pre-aggregated frames. On a rerun the
-figures, chart and
-table are sent before the facet counts, which fill the filters last (in a
-larger catalog they are counted meanwhile; a small one's come from the same
-query as the results); on a visit's first run the filters are drawn in place.
+figures, chart and table are sent before the facet counts, which fill the
+filters last (in a larger catalog they are counted meanwhile; a small one's
+come from the same query as the results); on a visit's first run the filters
+are drawn in place.
 The charts sit in tabs and only the open one is sent to the browser, which is
 what a filter change waits for. A facet with too many values to list (a national
 catalog's thousands of sites) shows a shortlist and a find box instead, for the

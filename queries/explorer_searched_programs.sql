@@ -5,9 +5,9 @@
 -- all six are the table and, grouped, the mix; those passing all but one facet's
 -- flag give that facet's counts (as explorer_facet_counts.sql). The flags are the
 -- filtered_programs macro's own tests (an empty list = no filter, '' = "Not
--- stated"); tests/unit/test_explorer_state.py checks that this query and the
--- three it stands in for always agree. The columns' order is gme.explorer's
--- SEARCHED_COLUMNS.
+-- stated"); tests/unit/test_properties.py checks that this query and the three
+-- it stands in for always agree. The columns' order is gme.explorer's
+-- SEARCHED_COLUMNS (tests/unit/test_explorer_state.py checks it).
 -- program_id | name | ... | aliases | in_type | in_discipline | ... | in_accreditation
 SELECT program_id, name, program_type, discipline, specialty, department, site,
        accreditation, positions, length_years, director, aliases,
