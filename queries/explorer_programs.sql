@@ -1,7 +1,9 @@
--- The filtered programs: catalog columns only (no internal ones), sorted by type
--- (in the order of gme.schema.PROGRAM_TYPES) then name. $row_limit caps the rows:
--- the explorer's table reads the first gme.explorer.TABLE_ROWS, the CSV download
--- passes NULL for every row. NULL in a column = not stated.
+-- The filtered programs: catalog columns only (no internal ones), by type (in the
+-- order of gme.schema.PROGRAM_TYPES) then name: the order the catalog table is
+-- stored in, which DuckDB keeps, so no ORDER BY (insert_ordered_programs.sql).
+-- $row_limit caps the rows: the explorer's table reads the first
+-- gme.explorer.TABLE_ROWS, the CSV download passes NULL for every row. NULL in a
+-- column = not stated.
 -- program_id | name | program_type | discipline | specialty | ... | aliases
 SELECT program_id, name, program_type, discipline, specialty, department, site,
        accreditation, positions, length_years, director, aliases
@@ -10,6 +12,4 @@ FROM filtered_programs(
     CAST($departments AS VARCHAR[]), CAST($specialties AS VARCHAR[]),
     CAST($sites AS VARCHAR[]), CAST($accreditations AS VARCHAR[]),
     CAST($search_words AS VARCHAR[]), CAST($search_bits AS UBIGINT))
-ORDER BY list_position(['Residency', 'Fellowship', 'Practicum', 'Training program',
-                        'Degree program'], program_type), name, program_id
 LIMIT $row_limit

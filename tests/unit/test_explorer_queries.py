@@ -7,8 +7,11 @@ program; 4 programs at North Hospital, 6 with no site; 1 with no department.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from gme import catalog as catalog_module
 from gme import filters
 from gme.catalog import load_catalog
 from gme.explorer import TABLE_ROWS
@@ -221,3 +224,74 @@ def test_synthetic_catalog_loads_and_counts_add_up(tmp_path):
     assert all(sum(found[f.key].values()) == 500 for f in filters.FACETS)
     assert len(found["site"]) > 10  # many sites, like a national catalog
     synthetic.close()
+
+
+@pytest.mark.parametrize("order_slice", [7, catalog_module.ORDER_SLICE])
+def test_table_order_is_type_then_name_then_id_in_any_file_order(
+        tmp_path, monkeypatch, order_slice):
+    """The order the catalog is stored in at load time (rank_programs.sql), which
+    the table query returns without a sort, is the vocabulary's type order, then
+    the name (ties broken by program_id), whatever the file's row order: 300 rows
+    in a shuffled order, names repeated, some not ASCII; stored 7 at a time, and
+    all at once."""
+    monkeypatch.setattr(catalog_module, "ORDER_SLICE", order_slice)
+    rng = random.Random(7)
+    names = ["Cardiology", "cardiology", "Ästhetik", "Anesthesiology", "Zoo",
+             "Internal Medicine", "Émile Program"]
+    programs = [(f"p-{i}", rng.choice(names), rng.choice(PROGRAM_TYPES))
+                for i in range(300)]
+    rng.shuffle(programs)
+    lines = [",".join(COLUMN_NAMES)]
+    lines += [f"{pid},{name},{kind},Physician,,,,,,,," for pid, name, kind in programs]
+    path = tmp_path / "shuffled.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = [pid for pid, name, kind in
+                sorted(programs, key=lambda p: (PROGRAM_TYPES.index(p[2]), p[1], p[0]))]
+    catalog = load_catalog(path)
+    try:
+        for limit in (None, 120):
+            rows = catalog.query("explorer_programs", **Filters().sql_params(),
+                                 row_limit=limit)
+            assert list(rows["program_id"]) == expected[:limit]
+        searched = catalog.records("explorer_searched_programs",
+                                   **Filters(search="cardiology").sql_params())
+        assert [row[0] for row in searched] == [
+            pid for pid in expected if dict((p[0], p[1]) for p in programs)[pid]
+            .lower() == "cardiology"]
+    finally:
+        catalog.close()
+
+
+def test_table_order_holds_in_a_catalog_of_more_than_one_row_group(tmp_path):
+    """130,000 programs: more than one of DuckDB's row groups (122,880 rows), so
+    the table query's scan runs on several threads and must still return the
+    programs in the stored order, with a filter, a search and a limit too."""
+    rng = random.Random(11)
+    words = ["Cardiology", "Cardiac", "Surgery", "Pediatric", "Oncology", "Care",
+             "Internal", "Medicine", "Neurology", "Radiology"]
+    programs = [(f"p-{i}", " ".join(rng.sample(words, 3)), rng.choice(PROGRAM_TYPES))
+                for i in range(130_000)]
+    path = tmp_path / "large.csv"
+    path.write_text("\n".join([",".join(COLUMN_NAMES), *(
+        f"{pid},{name},{kind},Physician,,,,,,,," for pid, name, kind in programs)])
+        + "\n", encoding="utf-8")
+    programs.sort(key=lambda p: (PROGRAM_TYPES.index(p[2]), p[1], p[0]))
+    catalog = load_catalog(path)
+    try:
+        with catalog.cursor() as cursor:
+            groups = cursor.execute("SELECT count(DISTINCT row_group_id) FROM "
+                                    "pragma_storage_info('catalog.main.programs')"
+                                    ).fetchone()[0]
+        assert groups > 1
+        rows = catalog.query("explorer_programs", **Filters().sql_params(),
+                             row_limit=None)
+        assert list(rows["program_id"]) == [pid for pid, _, _ in programs]
+        chosen = Filters(types=("Fellowship", "Residency"), search="card")
+        rows = catalog.query("explorer_programs", **chosen.sql_params(),
+                             row_limit=TABLE_ROWS)
+        expected = [pid for pid, name, kind in programs
+                    if kind in chosen.types and "Card" in name]
+        assert len(expected) > TABLE_ROWS
+        assert list(rows["program_id"]) == expected[:TABLE_ROWS]
+    finally:
+        catalog.close()
