@@ -5,7 +5,9 @@ with its file, row and column and a way to fix it (``CatalogError``), and copies
 it into a typed in-memory DuckDB table whose DDL enforces the same rules again.
 That program_id is unique is checked once, in DuckDB, when every row is in
 (``queries/duplicate_program_id.sql``): it names both rows, and holds no index or
-set of every id in memory.
+set of every id in memory. Then the rows are copied into a new table of the same
+DDL in the explorer table's order (``_store_in_table_order``), so that its
+table query needs no sort.
 After loading, the connection is locked down: no file access, no config changes.
 ``Catalog.query(name, **params)`` runs ``queries/<name>.sql`` on its own cursor,
 binding values as ``$name`` parameters, and returns a pandas DataFrame
@@ -38,7 +40,10 @@ MAX_BYTES = 40 * 1024 * 1024
 BATCH_ROWS = 10_000  # rows validated and inserted at a time: bounds peak memory
 # Programs copied at a time into the table stored in the explorer's order
 # (_store_in_table_order): 100,000 programs, peak memory 5,000 at a time about
-# 10 MB above the plain load, one sort of all of them about 54 MB.
+# 10 MB above the plain load, one sort of all of them about 54 MB. Each slice
+# reads every loaded program, so the copy's time grows with the square of the
+# catalog (100,000 programs: about 1 s; the largest file allowed, MAX_BYTES,
+# holds about 160,000 like bench/synth.py's).
 ORDER_SLICE = 5_000
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Made in `catalog` before loading, and in the default database after it.
@@ -184,17 +189,18 @@ def _check_unique_ids(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def _store_in_table_order(con: duckdb.DuckDBPyConnection, rows: int) -> None:
-    """Replace the loaded table with a copy stored in the explorer table's order,
-    ORDER_SLICE programs at a time (queries/insert_ordered_programs.sql says
-    why): the explorer's table query then needs no sort."""
+    """Copy the loaded rows into a new typed ``programs`` table (the same DDL)
+    in the explorer table's order, ORDER_SLICE programs at a time
+    (queries/insert_ordered_programs.sql says why): the explorer's table query
+    then needs no sort."""
     con.execute(load_sql("rank_programs"))
-    con.execute("CREATE TABLE ordered_programs AS FROM programs LIMIT 0")
+    con.execute("ALTER TABLE programs RENAME TO loaded_programs")
+    con.execute(load_sql("create_programs_table"))
     for first in range(1, rows + 1, ORDER_SLICE):
         con.execute(load_sql("insert_ordered_programs"),
                     {"first": first, "last": first + ORDER_SLICE - 1})
     con.execute("DROP TABLE program_ranks")
-    con.execute("DROP TABLE programs")
-    con.execute("ALTER TABLE ordered_programs RENAME TO programs")
+    con.execute("DROP TABLE loaded_programs")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, path: Path, batch: list[list]) -> None:

@@ -3,8 +3,8 @@
 Streamlit glue for pages/explorer.py, kept out of the page so that the page
 stays a short script of what it shows, in order (docs/PERFORMANCE.md, item 33,
 explains why the page's cached functions live in gme.app_data; these are plain
-functions). Each function draws what gme.explorer and gme.charts compute (the
-completeness table's query goes through gme.app_data's cache). A facet with too
+functions). The drawing functions show what gme.explorer and gme.charts compute
+(the completeness table's query goes through gme.app_data's cache). A facet with too
 many values to list (a national catalog's thousands of sites) gets a shortlist
 and a find box instead: a long list would slow every rerun.
 """

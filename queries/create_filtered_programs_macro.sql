@@ -3,6 +3,9 @@
 -- string '' in a list stands for "Not stated". The search: every one of
 -- search_words must start a word of the program's name, specialty or aliases
 -- (gme/search.py makes both sides' words).
+-- Keep it a SELECT of the one table with a WHERE (no JOIN, GROUP BY or sample):
+-- explorer_programs.sql relies on it returning the rows in the order they are
+-- stored (rank_programs.sql).
 CREATE MACRO filtered_programs(types, disciplines, departments, specialties, sites,
                                accreditations, search_words, search_bits) AS TABLE
 SELECT *

@@ -1,6 +1,7 @@
 -- The filtered programs: catalog columns only (no internal ones), by type (in the
--- order of gme.schema.PROGRAM_TYPES) then name: the order the catalog table is
--- stored in, which DuckDB keeps, so no ORDER BY (insert_ordered_programs.sql).
+-- order of gme.schema.PROGRAM_TYPES), then name, then program_id: the order the
+-- catalog table is stored in (rank_programs.sql), which DuckDB keeps, so no
+-- ORDER BY (insert_ordered_programs.sql says why).
 -- $row_limit caps the rows: the explorer's table reads the first
 -- gme.explorer.TABLE_ROWS, the CSV download passes NULL for every row. NULL in a
 -- column = not stated.

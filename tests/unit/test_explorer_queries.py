@@ -226,14 +226,14 @@ def test_synthetic_catalog_loads_and_counts_add_up(tmp_path):
     synthetic.close()
 
 
-@pytest.mark.parametrize("order_slice", [7, catalog_module.ORDER_SLICE])
+@pytest.mark.parametrize("order_slice", [7, 100, catalog_module.ORDER_SLICE])
 def test_table_order_is_type_then_name_then_id_in_any_file_order(
         tmp_path, monkeypatch, order_slice):
     """The order the catalog is stored in at load time (rank_programs.sql), which
     the table query returns without a sort, is the vocabulary's type order, then
     the name (ties broken by program_id), whatever the file's row order: 300 rows
-    in a shuffled order, names repeated, some not ASCII; stored 7 at a time, and
-    all at once."""
+    in a shuffled order, names repeated, some not ASCII; stored 7 at a time, 100
+    at a time (exactly three slices) and all at once."""
     monkeypatch.setattr(catalog_module, "ORDER_SLICE", order_slice)
     rng = random.Random(7)
     names = ["Cardiology", "cardiology", "Ästhetik", "Anesthesiology", "Zoo",
@@ -255,9 +255,15 @@ def test_table_order_is_type_then_name_then_id_in_any_file_order(
             assert list(rows["program_id"]) == expected[:limit]
         searched = catalog.records("explorer_searched_programs",
                                    **Filters(search="cardiology").sql_params())
+        names = {pid: name for pid, name, _ in programs}
         assert [row[0] for row in searched] == [
-            pid for pid in expected if dict((p[0], p[1]) for p in programs)[pid]
-            .lower() == "cardiology"]
+            pid for pid in expected if names[pid].lower() == "cardiology"]
+        with catalog.cursor() as cursor:  # the new table keeps the DDL's rules
+            rules = {kind for (kind,) in cursor.execute(
+                "SELECT constraint_type FROM duckdb_constraints() "
+                "WHERE database_name = 'catalog' AND table_name = 'programs'"
+            ).fetchall()}
+        assert {"CHECK", "NOT NULL"} <= rules
     finally:
         catalog.close()
 
@@ -293,5 +299,9 @@ def test_table_order_holds_in_a_catalog_of_more_than_one_row_group(tmp_path):
                     if kind in chosen.types and "Card" in name]
         assert len(expected) > TABLE_ROWS
         assert list(rows["program_id"]) == expected[:TABLE_ROWS]
+        # The page reads the table as Arrow (Catalog.arrow), not as a DataFrame.
+        shown = catalog.arrow("explorer_programs", **chosen.sql_params(),
+                              row_limit=TABLE_ROWS)
+        assert shown.column("program_id").to_pylist() == expected[:TABLE_ROWS]
     finally:
         catalog.close()
