@@ -50,10 +50,9 @@ EARLY_COUNTS_ROWS = 5_000
 # 1,000 (docs/PERFORMANCE.md, item 32).
 ONE_QUERY_ROWS = TABLE_ROWS
 # explorer_searched_programs' columns: the catalog's, then one flag per facet.
-CATALOG_COLUMNS = schema.COLUMN_NAMES
-SEARCHED_COLUMNS = (*CATALOG_COLUMNS, *(f"in_{f.key}" for f in filters.FACETS))
-_FLAGS = slice(len(CATALOG_COLUMNS), len(SEARCHED_COLUMNS))
-_AT = {column: i for i, column in enumerate(CATALOG_COLUMNS)}
+SEARCHED_COLUMNS = (*schema.COLUMN_NAMES, *(f"in_{f.key}" for f in filters.FACETS))
+_FLAGS = slice(len(schema.COLUMN_NAMES), len(SEARCHED_COLUMNS))
+_AT = {column: i for i, column in enumerate(schema.COLUMN_NAMES)}
 # The two result queries side by side, and a facet count after them.
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
@@ -167,7 +166,7 @@ def one_query_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
     searched = catalog.records("explorer_searched_programs", **params)
     passing = [row for row in searched if all(row[_FLAGS])]
     rows = pa.table({column: [row[i] for row in passing]
-                     for i, column in enumerate(CATALOG_COLUMNS)})
+                     for i, column in enumerate(schema.COLUMN_NAMES)})
     mix = mix_of(passing)
     return Results(view=charts.mix_view(mix, rows) if mix else None,
                    table=charts.programs_table(rows), shown=rows.num_rows,

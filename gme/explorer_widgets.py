@@ -1,10 +1,11 @@
-"""The program explorer's widgets: the URL's filters, the facet filters and a chart.
+"""The program explorer's widgets: the URL's filters, the facet filters, a chart
+and the data-completeness table.
 
 Streamlit glue for pages/explorer.py, kept out of the page so that the page
-stays a short script of what it shows, in order (docs/PERFORMANCE.md, item 33,
-explains why the page's cached functions live in gme.app_data; these are plain
-functions). The drawing functions show what gme.explorer and gme.charts compute
-(the completeness table's query goes through gme.app_data's cache). A facet with too
+stays a short script of what it shows, in order. These are plain functions; the
+page's cached ones live in gme.app_data (docs/PERFORMANCE.md, item 33). The
+drawing functions show what gme.explorer and gme.charts compute (the
+completeness table's query goes through gme.app_data's cache). A facet with too
 many values to list (a national catalog's thousands of sites) gets a shortlist
 and a find box instead: a long list would slow every rerun.
 """
