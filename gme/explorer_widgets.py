@@ -1,5 +1,5 @@
-"""The program explorer's widgets: the URL's filters, the facet filters, a chart
-and the data-completeness table.
+"""The program explorer's widgets: the URL's filters, the intro and the link's
+notices, the facet filters, a chart and the data-completeness table.
 
 Streamlit glue for pages/explorer.py, kept out of the page so that the page
 stays a short script of what it shows, in order. These are plain functions; the
@@ -42,6 +42,31 @@ def read_url(options: dict[str, list[str]]) -> None:
         st.session_state[KEYS[facet.key]] = list(chosen.selected(facet))
     st.session_state[SEARCH] = chosen.search
     st.session_state[NOTICES] = (notices, chosen)  # shown until the filters change
+
+
+def chosen_filters(options: dict[str, list[str]], first_run: bool) -> filters.Filters:
+    """The filters in the widgets (on a visit's first run, from the URL), with
+    the URL brought in line with them: the link shares this view."""
+    if first_run:
+        read_url(options)
+    current = filters.from_selections(
+        {key: st.session_state.get(state_key, []) for key, state_key in KEYS.items()},
+        st.session_state.get(SEARCH, ""), options)
+    for facet in filters.FACETS:  # values, not stale labels; refreshes the labels
+        st.session_state[KEYS[facet.key]] = list(current.selected(facet))
+    if current.query_params() != url():
+        st.query_params.from_dict(current.query_params())
+    return current
+
+
+def show_intro(current: filters.Filters) -> None:
+    """What the page does, and what the link's filters lost, if anything."""
+    st.write("Filter the programs, see the mix at a glance, and share or download "
+             "exactly what you see: the link in the address bar keeps your filters.")
+    notices, read = st.session_state.get(NOTICES, ([], None))
+    if notices and current == read:
+        st.warning("Some settings in the link were ignored:\n\n" + "\n".join(
+            f"- {escape_markdown(n)}" for n in notices), icon=":material/link_off:")
 
 
 def clear_filters() -> None:

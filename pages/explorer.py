@@ -8,8 +8,10 @@ figures, chart and table are sent before the facet counts, which fill the
 filters last (in a larger catalog they are counted meanwhile; a small one's
 come from the same query as the results); on a visit's first run the filters
 are drawn in place. The charts sit in tabs and only the open one is sent to the
-browser, which is what a filter change waits for. The widgets themselves are
-drawn by gme.explorer_widgets.
+browser, which is what a filter change waits for. Everything below the title is
+one fragment: a filter change reruns it alone, not app.py and its navigation
+(docs/PERFORMANCE.md, item 35). The widgets themselves are drawn by
+gme.explorer_widgets.
 """
 
 import functools
@@ -26,90 +28,36 @@ from gme.app_data import (
     results_of,
     show_catalog_error,
 )
-from gme.catalog import CatalogError
+from gme.catalog import Catalog, CatalogError
+from gme.explorer import Results
 from gme.explorer_widgets import (
     CHART_TAB,
     FIND,
-    KEYS,
-    NOTICES,
     SEARCH,
+    chosen_filters,
     clear_filters,
-    read_url,
     show_chart,
     show_completeness,
     show_facet_filters,
-    url,
+    show_intro,
 )
 from gme.navigation import ensure_app_navigation
-from gme.text import escape_markdown
 
 ensure_app_navigation()
 st.title("Program explorer")
-try:
-    catalog, version = get_catalog(), catalog_key()
-    options = options_of(version)
-except CatalogError as error:
-    show_catalog_error(error)
-    st.stop()
-
-first_run = SEARCH not in st.session_state
-if first_run:  # first run of this visit: the URL decides
-    read_url(options)
-current = filters.from_selections(
-    {key: st.session_state.get(state_key, []) for key, state_key in KEYS.items()},
-    st.session_state.get(SEARCH, ""), options)
-for facet in filters.FACETS:  # values, not stale labels; refreshes the labels shown
-    st.session_state[KEYS[facet.key]] = list(current.selected(facet))
-if current.query_params() != url():  # write back: the link shares this view
-    st.query_params.from_dict(current.query_params())
-params = current.sql_params()
-state = results_of(version, params)
-# In a larger catalog the facet counts run after the results' queries, not
-# beside them: on two cores that delayed what a person waits for (100,000
-# programs, a filter change for a new state: 342 -> 293 ms). results_of starts
-# them on a cache miss; this starts them when its result came from the cache.
-# The filters that show the counts are drawn last, except on a visit's first run.
-if state.facets is None:
-    facets_of(version, params)
-
-st.write("Filter the programs, see the mix at a glance, and share or download "
-         "exactly what you see: the link in the address bar keeps your filters.")
-notices, read = st.session_state.get(NOTICES, ([], None))
-if notices and current == read:
-    st.warning("Some settings in the link were ignored:\n\n" + "\n".join(
-        f"- {escape_markdown(n)}" for n in notices), icon=":material/link_off:")
-
-with st.container(border=True):
-    st.text_input("Search programs by name, specialty or abbreviation",
-                  key=SEARCH, max_chars=filters.MAX_VALUE_LENGTH,
-                  placeholder="e.g. EP, heme/onc, cardio",
-                  help="Every word must start a word of the program's name, "
-                       "specialty or common abbreviations; case does not matter.")
-    facet_box = st.container()
-    if first_run:  # nothing on screen yet: draw them in place, no layout shift
-        show_facet_filters(facet_box, facets_now(state, version, params), options)
-    finding = any(st.session_state.get(key) for key in FIND.values())
-    st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
-              icon=":material/filter_alt_off:",
-              disabled=not (current.active or finding))
 
 
-def fill_facet_box() -> None:
-    """On a rerun, the filters last: the figures, chart and table go first."""
-    if not first_run:
-        show_facet_filters(facet_box, facets_now(state, version, params), options)
-
-
-view = state.view
-if view is None:
-    fill_facet_box()
+def show_no_match() -> None:
+    """The empty result: what happened and the way back."""
     st.info("No program matches these filters. Remove a filter or change the "
             "search to see programs again.", icon=":material/search_off:")
     st.button("Clear filters and show all programs", key="explorer_clear_empty",
               on_click=clear_filters, type="primary")
-    st.stop()
 
-try:  # the filters are drawn even if a figure fails
+
+def show_results(catalog: Catalog, state: Results, params: dict) -> None:
+    """Key figures, the open tab's chart, the table and the CSV download."""
+    view = state.view
     total = view.key_figures["Programs"]
     for column, (label, value) in zip(st.columns(4), view.key_figures.items(),
                                       strict=True):
@@ -134,7 +82,52 @@ try:  # the filters are drawn even if a figure fails
         key="explorer_download", on_click="ignore", icon=":material/download:",
         help=f"The {total:,} filtered programs with the catalog's columns. Cells "
              "that a spreadsheet could run as a formula start with '.")
-finally:
-    fill_facet_box()
 
-show_completeness(params)
+
+@st.fragment
+def explorer() -> None:
+    """Everything below the title. A fragment: a filter change, a search, a tab
+    or an expander reruns this alone; the catalog is checked on every run."""
+    try:
+        catalog, version = get_catalog(), catalog_key()
+        options = options_of(version)
+    except CatalogError as error:
+        show_catalog_error(error)
+        return
+    first_run = SEARCH not in st.session_state
+    current = chosen_filters(options, first_run)
+    params = current.sql_params()
+    state = results_of(version, params)
+    # In a larger catalog the facet counts run after the results' queries, not
+    # beside them: on two cores that delayed what a person waits for (100,000
+    # programs, a filter change for a new state: 342 -> 293 ms). results_of starts
+    # them on a cache miss; this starts them when its result came from the cache.
+    if state.facets is None:
+        facets_of(version, params)
+    show_intro(current)
+
+    with st.container(border=True):
+        st.text_input("Search programs by name, specialty or abbreviation",
+                      key=SEARCH, max_chars=filters.MAX_VALUE_LENGTH,
+                      placeholder="e.g. EP, heme/onc, cardio",
+                      help="Every word must start a word of the program's name, "
+                           "specialty or common abbreviations; case does not matter.")
+        facet_box = st.container()
+        if first_run:  # nothing on screen yet: draw them in place, no layout shift
+            show_facet_filters(facet_box, facets_now(state, version, params), options)
+        finding = any(st.session_state.get(key) for key in FIND.values())
+        st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
+                  icon=":material/filter_alt_off:",
+                  disabled=not (current.active or finding))
+    try:  # the filters are drawn even if a figure fails
+        if state.view is None:
+            show_no_match()
+            return
+        show_results(catalog, state, params)
+    finally:  # on a rerun, the filters last: the figures, chart and table go first
+        if not first_run:
+            show_facet_filters(facet_box, facets_now(state, version, params), options)
+    show_completeness(params)
+
+
+explorer()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from gme import charts
 from tests.e2e.conftest import (
@@ -314,6 +316,63 @@ def test_every_new_chart_is_drawn_visible_at_its_own_width(page, app_server):
     draws = page.evaluate("window.__firstDraws")
     assert all(d["visibility"] == "visible" for d in draws), draws
     assert all(d["width"] == d["drawn"] == charts.CHART_WIDTH for d in draws), draws
+
+
+@pytest.fixture
+def own_catalog_server(browser, tmp_path):
+    """The app over a copy of the catalog that a test may edit, and its path."""
+    path = tmp_path / "programs.csv"
+    shutil.copyfile(ROOT / "data" / "programs.csv", path)
+    server = AppServer(env={"GME_CATALOG": str(path)}, log_name="own-catalog-server")
+    yield server, path
+    server.stop()
+
+
+FRAGMENT_RUN = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY  # a run's end status
+
+
+def rerun_messages(frames: list) -> tuple[list[str], list[int]]:
+    """The kinds of Streamlit messages in ``frames`` (websocket frames from the
+    server) and the status of each finished run among them."""
+    messages = [ForwardMsg.FromString(f) for f in frames if isinstance(f, bytes)]
+    return ([m.WhichOneof("type") for m in messages],
+            [m.script_finished for m in messages
+             if m.WhichOneof("type") == "script_finished"])
+
+
+def test_a_filter_change_reruns_the_explorer_alone_and_sees_catalog_edits(
+        page, own_catalog_server):
+    """A filter change reruns only the explorer's fragment: the server runs no
+    app.py (no navigation is sent) and reports a fragment's run, and the link
+    still follows. The fragment checks the catalog on every run: a program
+    added to the file while the page is open counts at the next filter change,
+    also in states the page showed before."""
+    server, path = own_catalog_server
+    frames: list = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
+    open_explorer(page, server.url)
+    expect_programs(page, 54)
+    frames.clear()
+    choose(page, "Program type", "Fellowship")
+    expect_programs(page, 29)
+    kinds, finished = rerun_messages(frames)
+    assert "delta" in kinds and "page_info_changed" in kinds, kinds
+    assert "navigation" not in kinds, kinds  # app.py did not run
+    assert finished == [FRAGMENT_RUN], finished
+
+    added = {**CATALOG[0], "program_id": "added-while-open-fellowship",
+             "name": "Added While Open Fellowship Program",
+             "program_type": "Fellowship", "discipline": "Physician"}
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=list(CATALOG[0])).writerow(added)
+    frames.clear()  # states seen before the edit: cached for the old file only
+    page.get_by_role("button", name="Clear filters", exact=True).click()
+    wait_for_app(page)
+    expect_programs(page, 55)
+    choose(page, "Program type", "Fellowship")
+    expect_programs(page, 30)
+    assert rerun_messages(frames)[1] == [FRAGMENT_RUN] * 2
+    expect(page).to_have_url(f"{server.url}/explorer?type=Fellowship")
 
 
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
