@@ -93,7 +93,7 @@ def explorer() -> None:
         options = options_of(version)
     except CatalogError as error:
         show_catalog_error(error)
-        return
+        st.stop()  # not return: a stopped run keeps the state of widgets not drawn
     first_run = SEARCH not in st.session_state
     current = chosen_filters(options, first_run)
     params = current.sql_params()
@@ -122,7 +122,7 @@ def explorer() -> None:
     try:  # the filters are drawn even if a figure fails
         if state.view is None:
             show_no_match()
-            return
+            st.stop()  # as above: the expanders and tab not drawn keep their state
         show_results(catalog, state, params)
     finally:  # on a rerun, the filters last: the figures, chart and table go first
         if not first_run:

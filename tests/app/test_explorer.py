@@ -231,6 +231,22 @@ def test_no_match_shows_a_message_and_a_way_back_not_empty_charts():
     assert metrics(at)["Programs"] == "54"
 
 
+def test_an_open_expander_stays_open_through_a_search_that_finds_nothing():
+    """The no-match state stops the page early (st.stop), so the widgets it does
+    not draw keep their state: the completeness expander is open again after
+    "Clear filters and show all programs"."""
+    at = open_page("explorer")
+    at.session_state["explorer_completeness"] = True
+    at.run()
+    assert any("Column" in d.value.columns for d in at.dataframe)
+    at.text_input(key="explorer_q").input("zzzz").run()
+    assert "No program matches" in at.info[0].value
+    at.button(key="explorer_clear_empty").click().run()
+    assert metrics(at)["Programs"] == "54"
+    assert at.session_state["explorer_completeness"] is True
+    assert any("Column" in d.value.columns for d in at.dataframe)
+
+
 def test_completeness_lists_what_is_not_stated():
     """Opening Data completeness shows each column's gaps for the filtered set."""
     at = open_page("explorer", type="Fellowship", discipline="Physician")
