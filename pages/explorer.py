@@ -119,14 +119,20 @@ def explorer() -> None:
         st.button("Clear filters", key="explorer_clear", on_click=clear_filters,
                   icon=":material/filter_alt_off:",
                   disabled=not (current.active or finding))
-    try:  # the filters are drawn even if a figure fails
-        if state.view is None:
-            show_no_match()
-            st.stop()  # as above: the expanders and tab not drawn keep their state
-        show_results(catalog, state, params)
-    finally:  # on a rerun, the filters last: the figures, chart and table go first
+
+    def fill_facet_box() -> None:
+        """On a rerun, the filters last: the figures, chart and table go first."""
         if not first_run:
             show_facet_filters(facet_box, facets_now(state, version, params), options)
+
+    if state.view is None:
+        fill_facet_box()  # before st.stop(): nothing is drawn after it
+        show_no_match()
+        st.stop()  # as above: the expanders and tab not drawn keep their state
+    try:  # the filters are drawn even if a figure fails
+        show_results(catalog, state, params)
+    finally:
+        fill_facet_box()
     show_completeness(params)
 
 

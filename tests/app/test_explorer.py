@@ -241,6 +241,8 @@ def test_an_open_expander_stays_open_through_a_search_that_finds_nothing():
     assert any("Column" in d.value.columns for d in at.dataframe)
     at.text_input(key="explorer_q").input("zzzz").run()
     assert "No program matches" in at.info[0].value
+    # The filters are drawn on this rerun too, each option counted.
+    assert at.multiselect(key="explorer_type").options[0] == "Residency (0)"
     at.button(key="explorer_clear_empty").click().run()
     assert metrics(at)["Programs"] == "54"
     assert at.session_state["explorer_completeness"] is True
