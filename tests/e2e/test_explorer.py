@@ -393,7 +393,8 @@ def test_a_filter_change_reruns_the_explorer_alone_and_sees_catalog_edits(
 
 def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
     """EP + Enter finds the Electrophysiology fellowship; a search nothing matches
-    says so, and its Clear button brings all 54 programs back."""
+    says so, keeps the filters (counted), and its Clear button brings all 54
+    programs back."""
     open_explorer(page, app_server.url)
     search(page, "EP")
     expect_programs(page, 1)
@@ -403,6 +404,11 @@ def test_search_narrows_and_a_miss_offers_to_clear_filters(page, app_server):
     expect(page.get_by_test_id("stAlertContentInfo")).to_contain_text(
         "No program matches these filters")
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    # The filters stay, each option counted: nothing matches.
+    expect(page.get_by_test_id("stMultiSelect")).to_have_count(6)
+    page.get_by_role("combobox", name="Program type").click()
+    expect(page.get_by_role("option", name="Residency (0)")).to_be_visible()
+    page.keyboard.press("Escape")
     assert_no_exception(page)
     page.get_by_role("button", name="Clear filters and show all programs").click()
     wait_for_app(page)
