@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import tomllib
-from importlib.metadata import version
+from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
 import pytest
@@ -46,9 +48,44 @@ def test_readme_gives_the_two_commands():
     assert RUN_TESTS in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("package", ["streamlit", "pandas", "plotly", "duckdb"])
+def _app_sources() -> list[Path]:
+    """What `streamlit run app.py` and `uvicorn asgi:app` import: not bench/."""
+    return [ROOT / "app.py", ROOT / "asgi.py", *sorted((ROOT / "gme").rglob("*.py")),
+            *sorted((ROOT / "pages").glob("*.py"))]
+
+
+def _imported_distributions() -> set[str]:
+    """The installed distributions behind every third-party module the app
+    imports itself (standard library and the project's own packages left out)."""
+    modules = set()
+    for path in _app_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add(node.module.split(".")[0])
+    own = {"gme", "pages"}
+    third_party = modules - set(sys.stdlib_module_names) - own - {"__future__"}
+    by_module = packages_distributions()
+    return {dist.lower() for module in third_party for dist in by_module[module]}
+
+
+def test_every_package_the_app_imports_is_in_requirements():
+    """A module the app imports directly is a requirement of its own, even when
+    another requirement pulls it in (pyarrow and numpy came with
+    streamlit and pandas, unpinned)."""
+    pinned = {line.split("==")[0].strip().lower()
+              for line in (ROOT / "requirements.txt").read_text(encoding="utf-8")
+              .splitlines() if "==" in line and not line.lstrip().startswith("#")}
+    imported = _imported_distributions()
+    assert {"streamlit", "duckdb", "pyarrow"} <= imported  # the scan finds imports
+    assert imported - pinned == set()
+
+
+@pytest.mark.parametrize("package", ["streamlit", "pandas", "plotly", "duckdb",
+                                     "pyarrow", "numpy"])
 def test_requirements_pin_exact_installed_versions(package):
-    """The four runtime packages are pinned exactly, to what the tests run on."""
+    """The runtime packages are pinned exactly, to what the tests run on."""
     text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     match = re.search(rf"^{package}==(\S+)$", text, re.MULTILINE)
     assert match, f"{package} is not pinned with == in requirements.txt"
