@@ -162,7 +162,9 @@ def per_size_part(chromium, size: int, parts: set[str], runs: int, home: bool,
                 read_memory(1)
             for sessions, mb in memory.items():
                 for key, name in (("peak_mb", "peak RSS (VmHWM)"),
-                                  ("rss_mb", "RSS now (VmRSS)")):
+                                  ("rss_mb", "RSS now (VmRSS)"),
+                                  ("anon_mb", "of which anonymous (RssAnon)"),
+                                  ("file_mb", "of which file-backed (RssFile)")):
                     server_rows.append({
                         "size": oracle.total, "server": "streamlit run",
                         "measure": f"{name}, {sessions} session"

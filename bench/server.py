@@ -8,7 +8,8 @@ Three measurements of the real app as a server process, on loopback only:
   start, so this does not depend on the catalog's size.
 - peak RSS: ``VmHWM`` from ``/proc/<pid>/status`` (summed over the process and
   any children) once 1, then 20 browser sessions (20 pages, each in its own
-  browser context) show the explorer.
+  browser context) show the explorer; beside it the RSS at that moment and its
+  anonymous (``RssAnon``) and file-backed (``RssFile``) parts.
 - reused connection: 50 sequential ``GET /_stcore/health`` on one keep-alive
   ``http.client`` connection, against ``streamlit run`` and uvicorn.
 
@@ -120,13 +121,19 @@ class AppProcess:
         return ready
 
     def memory_mb(self) -> dict[str, float]:
-        """{'peak_mb': VmHWM, 'rss_mb': VmRSS} of the server and its children."""
-        totals = {"VmHWM": 0, "VmRSS": 0}
+        """Memory of the server and its children, MB: 'peak_mb' (VmHWM), 'rss_mb'
+        (VmRSS) and what the RSS is made of now: 'anon_mb' (RssAnon: the
+        process's own memory) and 'file_mb' (RssFile: mapped pages of files,
+        mostly the shared libraries; clean and shared, and how many of them are
+        mapped depends on the state of the page cache, see docs/PERFORMANCE.md)."""
+        fields = {"VmHWM": "peak_mb", "VmRSS": "rss_mb", "RssAnon": "anon_mb",
+                  "RssFile": "file_mb"}
+        totals = dict.fromkeys(fields.values(), 0)
         for pid in [self.process.pid, *descendants(self.process.pid)]:
             for key, kib in status_kib(pid).items():
-                if key in totals:
-                    totals[key] += kib
-        return {"peak_mb": totals["VmHWM"] / 1024, "rss_mb": totals["VmRSS"] / 1024}
+                if key in fields:
+                    totals[fields[key]] += kib
+        return {name: kib / 1024 for name, kib in totals.items()}
 
     def log(self) -> str:
         self._log.flush()
