@@ -13,7 +13,8 @@ size it runs
   (first visits, filter change, search keystroke; the overview at the first size),
   then the same filter changes and searches on a plain server-rendered page of
   the same catalog (``bench.reference``), printed side by side;
-- server: peak RSS with 1 and 20 sessions on the same server; once (they do not
+- server: peak RSS with 1 and 20 sessions on the same server (with the RSS at
+  that moment and its anonymous and file-backed parts); once (they do not
   depend on the catalog): cold start, and 50 requests on one keep-alive connection
   before and after the app's first run, for ``streamlit run`` and for the app
   under uvicorn (``asgi.py``).
@@ -165,6 +166,8 @@ def per_size_part(chromium, size: int, parts: set[str], runs: int, home: bool,
                                   ("rss_mb", "RSS now (VmRSS)"),
                                   ("anon_mb", "of which anonymous (RssAnon)"),
                                   ("file_mb", "of which file-backed (RssFile)")):
+                    if key not in mb:  # a field this kernel does not report
+                        continue
                     server_rows.append({
                         "size": oracle.total, "server": "streamlit run",
                         "measure": f"{name}, {sessions} session"

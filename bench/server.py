@@ -121,19 +121,8 @@ class AppProcess:
         return ready
 
     def memory_mb(self) -> dict[str, float]:
-        """Memory of the server and its children, MB: 'peak_mb' (VmHWM), 'rss_mb'
-        (VmRSS) and what the RSS is made of now: 'anon_mb' (RssAnon: the
-        process's own memory) and 'file_mb' (RssFile: mapped pages of files,
-        mostly the shared libraries; clean and shared, and how many of them are
-        mapped depends on the state of the page cache, see docs/PERFORMANCE.md)."""
-        fields = {"VmHWM": "peak_mb", "VmRSS": "rss_mb", "RssAnon": "anon_mb",
-                  "RssFile": "file_mb"}
-        totals = dict.fromkeys(fields.values(), 0)
-        for pid in [self.process.pid, *descendants(self.process.pid)]:
-            for key, kib in status_kib(pid).items():
-                if key in fields:
-                    totals[fields[key]] += kib
-        return {name: kib / 1024 for name, kib in totals.items()}
+        """``tree_memory_mb`` of the server process."""
+        return tree_memory_mb(self.process.pid)
 
     def log(self) -> str:
         self._log.flush()
@@ -168,6 +157,27 @@ def status_kib(pid: int) -> dict[str, int]:
         if value.strip().endswith(" kB"):
             fields[key] = int(value.split()[0])
     return fields
+
+
+MEMORY_FIELDS = {"VmHWM": "peak_mb", "VmRSS": "rss_mb", "RssAnon": "anon_mb",
+                 "RssFile": "file_mb"}
+
+
+def tree_memory_mb(pid: int) -> dict[str, float]:
+    """Memory of process ``pid`` and its descendants, MB, summed: 'peak_mb'
+    (VmHWM), 'rss_mb' (VmRSS) and two parts of the RSS now: 'anon_mb'
+    (RssAnon, the processes' own memory) and 'file_mb' (RssFile, mapped pages
+    of files, mostly the shared libraries: clean pages, and how many are mapped
+    depends on the state of the page cache; see docs/PERFORMANCE.md, "Server").
+    The rest of the RSS is shared memory (RssShmem). A summed RssFile counts a
+    library once per process. A field the kernel does not report is left out
+    (RssAnon and RssFile need Linux 4.5); an empty dict if the process is gone."""
+    totals: dict[str, int] = {}
+    for process in [pid, *descendants(pid)]:
+        for key, kib in status_kib(process).items():
+            if key in MEMORY_FIELDS:
+                totals[MEMORY_FIELDS[key]] = totals.get(MEMORY_FIELDS[key], 0) + kib
+    return {name: kib / 1024 for name, kib in totals.items()}
 
 
 def descendants(pid: int) -> list[int]:
