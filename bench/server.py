@@ -175,8 +175,8 @@ def tree_memory_mb(pid: int) -> dict[str, float]:
     totals: dict[str, int] = {}
     for process in [pid, *descendants(pid)]:
         for key, kib in status_kib(process).items():
-            if key in MEMORY_FIELDS:
-                totals[MEMORY_FIELDS[key]] = totals.get(MEMORY_FIELDS[key], 0) + kib
+            if name := MEMORY_FIELDS.get(key):
+                totals[name] = totals.get(name, 0) + kib
     return {name: kib / 1024 for name, kib in totals.items()}
 
 
