@@ -1,4 +1,5 @@
--- Copy the loaded programs ranked $first to $last (rank_programs.sql) into a new,
+-- Copy the loaded programs at places $first to $last of the explorer table's
+-- order (from 0: program_ranks.rowid, rank_programs.sql) into a new,
 -- empty `programs` table (create_programs_table.sql again, so the same rules
 -- hold), in rank order. gme/catalog.py renames the loaded table to
 -- loaded_programs first, copies every program this way, a slice at a time, and
@@ -15,5 +16,5 @@ INSERT INTO programs
 SELECT loaded_programs.*
 FROM loaded_programs
 JOIN program_ranks ON loaded_programs.rowid = program_ranks.id
-WHERE table_rank BETWEEN $first AND $last
-ORDER BY table_rank
+WHERE program_ranks.rowid BETWEEN $first AND $last
+ORDER BY program_ranks.rowid

@@ -160,6 +160,36 @@ def test_connection_is_locked_down(fixtures, tmp_path):
             cursor.execute("SET enable_external_access = true")
 
 
+def _settings(con, names):
+    rows = con.execute("SELECT name, value FROM duckdb_settings() "
+                       "WHERE list_contains($names, name)", {"names": names})
+    return dict(rows.fetchall())
+
+
+def test_loading_settings_end_with_the_load(real):
+    """The load's own settings (one thread, memory given back after every large
+    free) are back at DuckDB's defaults for the queries; the allocator's
+    background thread is on."""
+    import duckdb
+
+    loading = ["threads", "allocator_bulk_deallocation_flush_threshold"]
+    with duckdb.connect() as fresh, real.cursor() as cursor:
+        assert _settings(cursor, loading) == _settings(fresh, loading)
+        assert _settings(cursor, ["allocator_background_threads"]) == {
+            "allocator_background_threads": "true"}
+
+
+def test_loaded_catalog_is_compressed(real):
+    """The catalog's table is checkpointed after the load, so its columns are
+    stored compressed (dictionary, bit-packed, constant), not as appended."""
+    with real.cursor() as cursor:
+        methods = dict(cursor.execute(
+            "SELECT compression, count(*) FROM pragma_storage_info('catalog.programs')"
+            " GROUP BY compression").fetchall())
+    assert methods.get("DICT_FSST", 0) > 0
+    assert methods.get("Uncompressed", 0) < sum(methods.values()) / 4
+
+
 def test_loading_never_writes_the_file(fixtures, tmp_path):
     """The catalog file is byte-for-byte unchanged after loading."""
     copy = tmp_path / "programs.csv"
