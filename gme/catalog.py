@@ -7,8 +7,11 @@ That program_id is unique is checked once, in DuckDB, when every row is in
 (``queries/duplicate_program_id.sql``): it names both rows, and holds no index or
 set of every id in memory. Then the rows are copied into a new table of the same
 DDL in the explorer table's order (``_store_in_table_order``), so that its
-table query needs no sort.
+table query needs no sort, and checkpointed, which compresses it.
 After loading, the connection is locked down: no file access, no config changes.
+Memory (docs/PERFORMANCE.md, item 36): the load runs with its own settings
+(``_LOADING``) and small batches, and then turns on DuckDB's allocator
+background thread, which gives memory that queries freed back to the system.
 ``Catalog.query(name, **params)`` runs ``queries/<name>.sql`` on its own cursor,
 binding values as ``$name`` parameters, and returns a pandas DataFrame
 (``Catalog.records``: a list of tuples; ``Catalog.arrow``: an Arrow table).
@@ -182,7 +185,8 @@ def _load(path: Path, rows: Iterator[list[str]]) -> Catalog:
         # A process-wide setting of DuckDB's allocator: a background thread gives
         # memory that queries freed back to the system about a second later; by
         # default it is kept until the allocator needs it again (100,000
-        # programs, a server with 20 sessions: about 20 MB less).
+        # programs, one process, 12 s after the first filter state: 145 -> 122 MB
+        # anonymous memory).
         con.execute("SET allocator_background_threads = true")
         # The explorer's table query relies on it (queries/insert_ordered_programs.sql).
         con.execute("SET preserve_insertion_order = true")

@@ -1,7 +1,7 @@
 -- Copy the loaded programs at places $first to $last of the explorer table's
 -- order (from 0: program_ranks.rowid, rank_programs.sql) into a new,
 -- empty `programs` table (create_programs_table.sql again, so the same rules
--- hold), in rank order. gme/catalog.py renames the loaded table to
+-- hold), in that order. gme/catalog.py renames the loaded table to
 -- loaded_programs first, copies every program this way, a slice at a time, and
 -- then drops loaded_programs.
 -- Why: DuckDB returns a single table's rows in the order they were stored, through
