@@ -171,15 +171,14 @@ def _settings(con, names):
 def test_loading_settings_end_with_the_load(real):
     """After a load, its settings are the defaults and the background thread is on."""
     loading = list(catalog_module._LOADING)
-    with duckdb.connect() as fresh, real.cursor() as cursor:
+    with (duckdb.connect() as fresh,
+          duckdb.connect(config=catalog_module._LOADING) as while_loading,
+          real.cursor() as cursor):
         defaults = _settings(fresh, loading)
+        assert _settings(while_loading, loading) != defaults  # so a missing RESET shows
         assert _settings(cursor, loading) == defaults
         assert _settings(cursor, ["allocator_background_threads"]) == {
             "allocator_background_threads": "true"}
-    # the load's flush threshold differs from the default, so a missing RESET shows
-    assert catalog_module._LOADING[
-        "allocator_bulk_deallocation_flush_threshold"] == "0MB"
-    assert defaults["allocator_bulk_deallocation_flush_threshold"] != "0 bytes"
 
 
 def test_loaded_catalog_is_checkpointed_and_compressed(real):
