@@ -14,7 +14,9 @@ size it runs
   then the same filter changes and searches on a plain server-rendered page of
   the same catalog (``bench.reference``), printed side by side;
 - server: peak RSS with 1 and 20 sessions on the same server (with the RSS at
-  that moment and its anonymous and file-backed parts); once (they do not
+  that moment and its anonymous and file-backed parts, and beside them the
+  file-backed RSS of a process that only imports the same libraries, which shows
+  the page cache's state: docs/PERFORMANCE.md, "Server"); once (they do not
   depend on the catalog): cold start, and 50 requests on one keep-alive connection
   before and after the app's first run, for ``streamlit run`` and for the app
   under uvicorn (``asgi.py``).
@@ -161,6 +163,11 @@ def per_size_part(chromium, size: int, parts: set[str], runs: int, home: bool,
                                 for r in rows]
             elif "server" in parts:
                 read_memory(1)
+            if "server" in parts and (pages := server_bench.library_pages_mb()):
+                server_rows.append({
+                    "size": oracle.total, "server": "python, imports only",
+                    "measure": "file-backed RSS (RssFile), the page cache's "
+                               "yardstick", "unit": "MB", **stats([pages])})
             for sessions, mb in memory.items():
                 for key, name in (("peak_mb", "peak RSS (VmHWM)"),
                                   ("rss_mb", "RSS now (VmRSS)"),

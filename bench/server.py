@@ -9,7 +9,9 @@ Three measurements of the real app as a server process, on loopback only:
 - peak RSS: ``VmHWM`` from ``/proc/<pid>/status`` (summed over the process and
   any children) once 1, then 20 browser sessions (20 pages, each in its own
   browser context) show the explorer; beside it the RSS at that moment and its
-  anonymous (``RssAnon``) and file-backed (``RssFile``) parts.
+  anonymous (``RssAnon``) and file-backed (``RssFile``) parts; and, as a
+  yardstick of the page cache's state, the file-backed RSS of a process that
+  only imports the server's libraries (``library_pages_mb``).
 - reused connection: 50 sequential ``GET /_stcore/health`` on one keep-alive
   ``http.client`` connection, against ``streamlit run`` and uvicorn.
 
@@ -178,6 +180,32 @@ def tree_memory_mb(pid: int) -> dict[str, float]:
             if name := MEMORY_FIELDS.get(key):
                 totals[name] = totals.get(name, 0) + kib
     return {name: kib / 1024 for name, kib in totals.items()}
+
+
+# What the server imports before it holds any data (gme/app_data.py, gme/charts.py).
+SERVER_LIBRARIES = ("streamlit", "pandas", "pyarrow", "duckdb", "plotly.graph_objects")
+
+
+def library_pages_mb(modules: tuple[str, ...] = SERVER_LIBRARIES) -> float | None:
+    """RssFile (MB) of a new Python process that imports ``modules`` and nothing
+    else: a yardstick of the page cache's state beside the server's memory.
+
+    The same libraries map about 60 MB here once they have been read from disk,
+    and about 105 MB in the first half hour after pip 26.3 wrote them (Linux
+    6.18 maps a large page-cache folio whole; docs/PERFORMANCE.md, "Server").
+    A high figure says the run's file-backed RSS is inflated the same way.
+    None where /proc/self/status has no RssFile (not Linux 4.5+)."""
+    code = ("import sys, importlib\n"
+            "for name in sys.argv[1:]: importlib.import_module(name)\n"
+            "print(next((l.split()[1] for l in open('/proc/self/status')\n"
+            "            if l.startswith('RssFile:')), ''))")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, *modules], text=True,
+                              capture_output=True, timeout=120, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    kib = done.stdout.strip().splitlines()[-1:] or [""]
+    return int(kib[0]) / 1024 if kib[0].isdigit() else None
 
 
 def descendants(pid: int) -> list[int]:

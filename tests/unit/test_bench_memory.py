@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import status_kib, tree_memory_mb
+from bench.server import library_pages_mb, status_kib, tree_memory_mb
 
 STATUS = Path("/proc/self/status")
 pytestmark = pytest.mark.skipif(
@@ -54,3 +54,16 @@ def test_memory_of_a_process_that_is_gone_is_empty(holder):
     holder.kill()
     holder.wait()
     assert tree_memory_mb(holder.pid) == {}
+
+
+def test_library_yardstick_counts_the_pages_its_imports_map():
+    bare = library_pages_mb(())
+    with_libraries = library_pages_mb()
+    assert bare is not None and with_libraries is not None
+    assert 0 < bare < 40  # the interpreter alone
+    # pyarrow, DuckDB and numpy alone are tens of MB of code; some of it is mapped
+    assert with_libraries > bare + 20
+
+
+def test_library_yardstick_is_none_when_the_import_fails():
+    assert library_pages_mb(("no_such_module_for_the_bench",)) is None
