@@ -163,11 +163,6 @@ def per_size_part(chromium, size: int, parts: set[str], runs: int, home: bool,
                                 for r in rows]
             elif "server" in parts:
                 read_memory(1)
-            if "server" in parts and (pages := server_bench.library_pages_mb()):
-                server_rows.append({
-                    "size": oracle.total, "server": "python, imports only",
-                    "measure": "file-backed RSS (RssFile), the page cache's "
-                               "yardstick", "unit": "MB", **stats([pages])})
             for sessions, mb in memory.items():
                 for key, name in (("peak_mb", "peak RSS (VmHWM)"),
                                   ("rss_mb", "RSS now (VmRSS)"),
@@ -183,6 +178,17 @@ def per_size_part(chromium, size: int, parts: set[str], runs: int, home: bool,
         finally:
             explorer.context.close()
     return browser_rows, server_rows
+
+
+def yardstick_rows(size: int) -> list[dict]:
+    """The page cache's yardstick (``bench.server.library_pages_mb``), measured
+    right after the server of ``size`` programs: one row, none off Linux."""
+    pages = server_bench.library_pages_mb()
+    if pages is None:
+        return []
+    return [{"size": size, "server": "python, imports only",
+             "measure": "file-backed RSS (RssFile), the page cache's yardstick",
+             "unit": "MB", **stats([pages])}]
 
 
 def server_once(chromium, runs: int) -> list[dict]:
@@ -349,6 +355,10 @@ def main(argv: list[str] | None = None) -> int:
                     results["browser"].extend(found[0])
                     results["server"].extend(found[1])
                 attempt(f"browser/server, {size:,} programs", measure)
+                if "server" in args.parts:
+                    attempt(f"the page cache's yardstick, {size:,} programs",
+                            lambda size=size: results["server"].extend(
+                                yardstick_rows(size)))
             if "server" in args.parts:
                 attempt("server start and keep-alive", lambda: results["server"]
                         .extend(server_once(chromium, args.runs)))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import socket
 import statistics
@@ -182,30 +183,53 @@ def tree_memory_mb(pid: int) -> dict[str, float]:
     return {name: kib / 1024 for name, kib in totals.items()}
 
 
-# What the server imports before it holds any data (gme/app_data.py, gme/charts.py).
+# What the server imports before it holds any data (gme/app_data.py,
+# gme/catalog.py, gme/charts.py).
 SERVER_LIBRARIES = ("streamlit", "pandas", "pyarrow", "duckdb", "plotly.graph_objects")
+_YARDSTICK_TAG = "bench-yardstick RssFile"
+# The child: -I keeps the caller's folder and PYTHON* variables out of what it
+# imports; it prints its RssFile (kB) on a tagged line, so that anything a
+# library prints does not count.
+_YARDSTICK_CODE = f"""
+import importlib, json, sys
+job = json.loads(sys.argv[1])
+sys.path[:0] = job["paths"]
+for name in job["modules"]:
+    importlib.import_module(name)
+try:
+    with open("/proc/self/status") as status:
+        found = [line.split()[1] for line in status if line.startswith("RssFile:")]
+except OSError:
+    found = []
+print({_YARDSTICK_TAG!r}, found[0] if found else "none", flush=True)
+"""
 
 
-def library_pages_mb(modules: tuple[str, ...] = SERVER_LIBRARIES) -> float | None:
+def library_pages_mb(modules: tuple[str, ...] = SERVER_LIBRARIES,
+                     paths: tuple[str, ...] = ()) -> float | None:
     """RssFile (MB) of a new Python process that imports ``modules`` and nothing
-    else: a yardstick of the page cache's state beside the server's memory.
+    else (``paths``: folders put first on its import path, for tests): a
+    yardstick of the page cache's state beside the server's memory.
 
     The same libraries map about 60 MB here once they have been read from disk,
-    and about 105 MB in the first half hour after pip 26.3 wrote them (Linux
-    6.18 maps a large page-cache folio whole; docs/PERFORMANCE.md, "Server").
-    A high figure says the run's file-backed RSS is inflated the same way.
-    None where /proc/self/status has no RssFile (not Linux 4.5+)."""
-    code = ("import sys, importlib\n"
-            "for name in sys.argv[1:]: importlib.import_module(name)\n"
-            "print(next((l.split()[1] for l in open('/proc/self/status')\n"
-            "            if l.startswith('RssFile:')), ''))")
+    and about 105 MB right after pip 26.3 wrote them (Linux 6.18 maps a large
+    page-cache folio whole; docs/PERFORMANCE.md, "Server"). A high figure says
+    the run's file-backed RSS is inflated the same way. None where
+    /proc/self/status has no RssFile (not Linux 4.5+); RuntimeError, with what
+    the process wrote to stderr, if it fails or reports nothing."""
+    job = json.dumps({"modules": list(modules), "paths": list(paths)})
     try:
-        done = subprocess.run([sys.executable, "-c", code, *modules], text=True,
-                              capture_output=True, timeout=120, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    kib = done.stdout.strip().splitlines()[-1:] or [""]
-    return int(kib[0]) / 1024 if kib[0].isdigit() else None
+        done = subprocess.run([sys.executable, "-I", "-c", _YARDSTICK_CODE, job],
+                              text=True, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired as error:
+        raise RuntimeError(f"the yardstick's imports took over 60 s: "
+                           f"{', '.join(modules)}") from error
+    values = [line.split()[-1] for line in done.stdout.splitlines()
+              if line.startswith(_YARDSTICK_TAG)]
+    if done.returncode != 0 or not values:
+        raise RuntimeError(f"the yardstick's process (imports {', '.join(modules)}) "
+                           f"exited {done.returncode}: {done.stderr.strip()[-500:]}")
+    return None if values[0] == "none" else int(values[0]) / 1024
 
 
 def descendants(pid: int) -> list[int]:

@@ -65,5 +65,30 @@ def test_library_yardstick_counts_the_pages_its_imports_map():
     assert with_libraries > bare + 20
 
 
-def test_library_yardstick_is_none_when_the_import_fails():
-    assert library_pages_mb(("no_such_module_for_the_bench",)) is None
+@pytest.fixture()
+def modules(tmp_path):
+    """A folder of modules for the yardstick's process to import."""
+    (tmp_path / "holds_memory.py").write_text(
+        f"x = bytearray({HOLD_MB} * 1024 * 1024)\n"
+        "x[::4096] = b'x' * len(x[::4096])\n")
+    (tmp_path / "prints_numbers.py").write_text(
+        "import atexit\nprint(12345)\natexit.register(print, 67890)\n")
+    return (str(tmp_path),)
+
+
+def test_library_yardstick_counts_file_pages_only(modules):
+    bare = library_pages_mb((), modules)
+    holding = library_pages_mb(("holds_memory",), modules)
+    assert bare is not None and holding is not None
+    assert abs(holding - bare) < 4  # its own 64 MB are anonymous, not counted
+
+
+def test_library_yardstick_ignores_what_its_imports_print(modules):
+    bare = library_pages_mb((), modules)
+    printing = library_pages_mb(("prints_numbers",), modules)
+    assert printing is not None and abs(printing - bare) < 4  # not 12345 or 67890 kB
+
+
+def test_library_yardstick_fails_loudly_when_an_import_fails():
+    with pytest.raises(RuntimeError, match="no_such_module_for_the_bench"):
+        library_pages_mb(("no_such_module_for_the_bench",))
