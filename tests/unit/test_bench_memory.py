@@ -5,6 +5,9 @@ environment once measured 50 MB more than the same code elsewhere, all of it
 file-backed pages of the shared libraries (docs/PERFORMANCE.md, "Server"). So
 ``bench.server.tree_memory_mb`` reports the anonymous and file-backed parts
 beside VmHWM and VmRSS; these tests hold it to a process whose memory is known.
+``bench.server.library_pages_mb``, the page cache's yardstick, reads only the
+file-backed pages of a process that imports given modules; its tests hold it to
+modules that allocate memory or print numbers, and to one that fails to import.
 """
 
 from __future__ import annotations
