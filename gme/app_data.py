@@ -23,13 +23,15 @@ import streamlit as st
 from gme import filters
 from gme.catalog import Catalog, CatalogError, catalog_path, load_catalog
 from gme.explorer import (
+    SEARCH_PARAMS,
     Facets,
     Results,
     answers_in_one_query,
-    one_query_state,
     ordered_options,
     results,
+    searched_programs,
     start_facets,
+    state_of_searched,
 )
 from gme.text import escape_markdown
 
@@ -87,14 +89,27 @@ def results_of(catalog_version: tuple, params: dict) -> Results:
     """Figures, charts (each built when first shown) and table of one filter
     state, shared by every session. In a catalog of up to
     gme.explorer.ONE_QUERY_ROWS programs one query gives them and the facet
-    counts together. In a larger one the counts start as soon as the results'
-    queries are done, while the figures and the table are made (in one of up
-    to gme.explorer.EARLY_COUNTS_ROWS, as soon as the first of them is)."""
+    counts together, and only the search decides its rows (``searched_of``):
+    a facet change with a search seen before runs no query. In a larger one
+    the counts start as soon as the results' queries are done, while the
+    figures and the table are made (in one of up to
+    gme.explorer.EARLY_COUNTS_ROWS, as soon as the first of them is)."""
     catalog = get_catalog()
     if answers_in_one_query(catalog):
-        return one_query_state(catalog, options_of(catalog_version), params)
+        searched = searched_of(catalog_version,
+                               {name: params[name] for name in SEARCH_PARAMS})
+        return state_of_searched(searched, options_of(catalog_version), params)
     return results(catalog, params,
                    queried=lambda: facets_of(catalog_version, params))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)  # <= 1,000 rows each
+def searched_of(catalog_version: tuple, search: dict) -> tuple[tuple, ...]:
+    """A small catalog's programs that pass ``search`` (its search words and
+    bits), shared by every session and read-only: the rows every filter state
+    with this search is made from (54 programs, a new state's work: about 6
+    -> 1.5 ms, idle; docs/PERFORMANCE.md, item 37)."""
+    return tuple(searched_programs(get_catalog(), search))
 
 
 def not_failed(pending: Future) -> bool:

@@ -11,7 +11,11 @@
 - ``one_query_state(catalog, ordered, params)``: both parts at once, from one
   query, for a catalog of up to ONE_QUERY_ROWS programs (the real one has 54).
   There DuckDB's time is mostly planning each query, and one query costs a
-  third of three.
+  third of three. That query's rows depend on the search alone
+  (``searched_programs``); ``state_of_searched`` makes a state from them and
+  the facet filters, which it tests in Python (``facet_flags``), so that a
+  facet change with a search seen before runs no query (gme.app_data caches
+  the rows per search).
 
 gme.app_data caches both per filter state, so a state seen before costs two
 cache lookups. No Streamlit here.
@@ -49,10 +53,12 @@ EARLY_COUNTS_ROWS = 5_000
 # of 300 random states, idle: 19.9 -> 6.8 ms at 54 programs, 21.5 -> 9.3 ms at
 # 1,000 (docs/PERFORMANCE.md, item 32).
 ONE_QUERY_ROWS = TABLE_ROWS
-# explorer_searched_programs' columns: the catalog's, then one flag per facet.
-SEARCHED_COLUMNS = (*schema.COLUMN_NAMES, *(f"in_{f.key}" for f in filters.FACETS))
-_FLAGS = slice(len(schema.COLUMN_NAMES), len(SEARCHED_COLUMNS))
+# Where a column is in a row of explorer_searched_programs (the catalog's
+# columns, in order), and each facet's column (in the order of filters.FACETS).
 _AT = {column: i for i, column in enumerate(schema.COLUMN_NAMES)}
+_FACET_AT = tuple(_AT[facet.column] for facet in filters.FACETS)
+# The parameters explorer_searched_programs binds: the search's, no facet's.
+SEARCH_PARAMS = ("search_words", "search_bits")
 # The two result queries side by side, and a facet count after them.
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="explorer")
 
@@ -158,24 +164,57 @@ def answers_in_one_query(catalog: Catalog) -> bool:
     return catalog.rows <= ONE_QUERY_ROWS
 
 
+def searched_programs(catalog: Catalog, params: Mapping[str, Any]) -> list[tuple]:
+    """The programs that pass the search of ``params`` (its facets play no
+    part), every column, in the table's order
+    (``queries/explorer_searched_programs.sql``)."""
+    return catalog.records("explorer_searched_programs",
+                           **{name: params[name] for name in SEARCH_PARAMS})
+
+
 def one_query_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
                     params: Mapping[str, Any]) -> Results:
-    """``results`` and ``facets`` of ``params`` together, from one query
-    (``queries/explorer_searched_programs.sql``): for a catalog of up to
-    ONE_QUERY_ROWS programs, whose table shows every filtered program."""
-    searched = catalog.records("explorer_searched_programs", **params)
-    passing = [row for row in searched if all(row[_FLAGS])]
+    """``results`` and ``facets`` of ``params`` together, from one query: for a
+    catalog of up to ONE_QUERY_ROWS programs, whose table shows every filtered
+    program."""
+    return state_of_searched(searched_programs(catalog, params), ordered, params)
+
+
+def state_of_searched(searched: Sequence[Sequence],
+                      ordered: Mapping[str, Sequence[str]],
+                      params: Mapping[str, Any]) -> Results:
+    """``results`` and ``facets`` of ``params``, made from ``searched``, the
+    programs that pass its search (``searched_programs``), with no query: the
+    facet filters are tested here. Python work on a small catalog's rows (54
+    programs: about 1.5 ms, against 4.6 ms for the query, idle)."""
+    flags = facet_flags(searched, params)
+    passing = [row for row, passes in zip(searched, flags, strict=True)
+               if all(passes)]
     rows = pa.table({column: [row[i] for row in passing]
                      for i, column in enumerate(schema.COLUMN_NAMES)})
     mix = mix_of(passing)
     return Results(view=charts.mix_view(mix, rows) if mix else None,
                    table=charts.programs_table(rows), shown=rows.num_rows,
-                   facets=_labelled(facet_counts(ordered, counts_of(searched))))
+                   facets=_labelled(facet_counts(ordered, counts_of(searched, flags))))
+
+
+def facet_flags(searched: Iterable[Sequence],
+                params: Mapping[str, Any]) -> list[tuple[bool, ...]]:
+    """For each program, one flag per facet (in the order of filters.FACETS),
+    True when it passes that facet's filter in ``params``. The tests of the
+    filtered_programs macro (queries/create_filtered_programs_macro.sql): an
+    empty list is no filter, and '' in a list stands for "Not stated" (a
+    missing value)."""
+    chosen = [frozenset(params[facet.param]) for facet in filters.FACETS]
+    return [tuple(not wanted or (row[at] or "") in wanted
+                  for wanted, at in zip(chosen, _FACET_AT, strict=True))
+            for row in searched]
 
 
 def mix_of(passing: Iterable[Sequence]) -> list[tuple[str, str, str, int]]:
     """The mix (as explorer_mix.sql: type, discipline, department or '', and
-    programs, sorted) of the programs in ``passing`` (SEARCHED_COLUMNS rows)."""
+    programs, sorted) of the programs in ``passing`` (rows of the catalog's
+    columns, in order)."""
     found: dict[tuple[str, str, str], int] = {}
     for row in passing:
         key = (row[_AT["program_type"]], row[_AT["discipline"]],
@@ -184,17 +223,17 @@ def mix_of(passing: Iterable[Sequence]) -> list[tuple[str, str, str, int]]:
     return [(*key, programs) for key, programs in sorted(found.items())]
 
 
-def counts_of(searched: Iterable[Sequence]) -> list[tuple[str, str, int]]:
+def counts_of(searched: Iterable[Sequence],
+              flags: Iterable[Sequence[bool]]) -> list[tuple[str, str, int]]:
     """The facet counts (as explorer_facet_counts.sql: facet key, value or '',
-    programs) of the searched programs (SEARCHED_COLUMNS rows): a facet's count
-    of a value is how many programs pass every other facet's filter."""
-    columns = [_AT[facet.column] for facet in filters.FACETS]
+    programs) of the searched programs, given their ``facet_flags``: a facet's
+    count of a value is how many programs pass every other facet's filter."""
     found: dict[tuple[str, str], int] = {}
-    for row in searched:
-        failed = [i for i, passes in enumerate(row[_FLAGS]) if not passes]
+    for row, passes in zip(searched, flags, strict=True):
+        failed = [i for i, passed in enumerate(passes) if not passed]
         if len(failed) > 1:  # counted in no facet
             continue
-        for i in failed or range(len(columns)):  # one failed: only its own facet
-            key = (filters.FACETS[i].key, row[columns[i]] or "")
+        for i in failed or range(len(_FACET_AT)):  # one failed: only its own facet
+            key = (filters.FACETS[i].key, row[_FACET_AT[i]] or "")
             found[key] = found.get(key, 0) + 1
     return [(key, value, programs) for (key, value), programs in found.items()]

@@ -152,6 +152,31 @@ def test_a_new_state_builds_only_the_open_tabs_chart(monkeypatch):
     assert [c.key for c in at.get("plotly_chart")] == ["explorer_hierarchy"]
 
 
+def test_a_small_catalogs_facet_change_runs_no_query(monkeypatch):
+    """In a small catalog a state's rows depend on its search alone, cached per
+    search: new facet states with a search seen before run no query, and a new
+    search runs the one query once."""
+    from streamlit import cache_resource
+
+    from gme.catalog import Catalog
+
+    cache_resource.clear()  # no rows of these searches from another test
+    ran = []
+    records = Catalog.records
+    monkeypatch.setattr(Catalog, "records", lambda self, name, **params: (
+        ran.append(name) or records(self, name, **params)))
+    at = open_page("explorer")
+    assert ran == ["explorer_searched_programs"]
+    choose(at, "type", ["Fellowship"])
+    choose(at, "discipline", ["Physician"])
+    assert ran == ["explorer_searched_programs"]  # two new states, no query
+    assert metrics(at)["Programs"] == "28"
+    at.text_input(key="explorer_q").input("cardio").run()
+    choose(at, "type", [])
+    assert ran == ["explorer_searched_programs"] * 2
+    assert metrics(at)["Programs"] == "6"  # five fellowships and one residency
+
+
 def test_clear_filters_returns_to_the_whole_catalog():
     """The Clear filters button empties every filter, the search and the URL."""
     at = open_page("explorer", type="Fellowship", q="cardio")

@@ -7,20 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from gme import export, filters
+from gme import export, filters, schema
 from gme.catalog import load_catalog
 from gme.explorer import (
     EARLY_COUNTS_ROWS,
     ONE_QUERY_ROWS,
-    SEARCHED_COLUMNS,
     TABLE_ROWS,
     answers_in_one_query,
+    facet_flags,
     facets,
     one_query_state,
     ordered_options,
     result_queries,
     results,
+    searched_programs,
     start_facets,
+    state_of_searched,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,11 +172,47 @@ def test_a_small_catalog_state_is_one_query(real, monkeypatch):
 
 
 def test_the_one_query_has_the_columns_the_code_reads(real):
-    """explorer_searched_programs returns SEARCHED_COLUMNS, in that order."""
+    """explorer_searched_programs returns the catalog's columns, in order."""
     catalog, _ = real
     frame = catalog.query("explorer_searched_programs", **_params())
-    assert tuple(frame.columns) == SEARCHED_COLUMNS
-    assert len(frame) == catalog.rows  # no filter, no search: every program
+    assert tuple(frame.columns) == schema.COLUMN_NAMES
+    assert len(frame) == catalog.rows  # no search: every program
+
+
+def test_the_one_query_depends_on_the_search_alone(real):
+    """A small catalog's searched programs are the same whatever the facets;
+    a state made from them runs no query and equals the state queried afresh."""
+    catalog, ordered = real
+    chosen = {"types": ("Fellowship",), "disciplines": ("Physician",)}
+    params = _params(**chosen, search="cardio")
+    searched = searched_programs(catalog, params)
+    assert searched == searched_programs(catalog, _params(search="cardio"))
+    assert 0 < len(searched) < catalog.rows
+    made = state_of_searched(searched, ordered, params)  # rows in, no catalog
+    queried = one_query_state(catalog, ordered, params)
+    assert made.facets == queried.facets and made.table.equals(queried.table)
+    assert made.view.mix == queried.view.mix
+    assert made.total == 5  # the five cardio fellowships (all for physicians)
+
+
+@pytest.mark.parametrize(("value", "chosen", "passes"), [
+    ("Cardiology", [], True),  # an empty list: no filter
+    ("Cardiology", ["Cardiology"], True),
+    ("Cardiology", ["Pediatrics"], False),
+    (None, [""], True),  # '' stands for "Not stated"
+    (None, ["Cardiology"], False),
+    ("", [""], True),
+    ("cardiology", ["Cardiology"], False),  # exact, as in DuckDB
+])
+def test_facet_flags_follow_the_macros_tests(value, chosen, passes):
+    """facet_flags tests a facet as the filtered_programs macro does."""
+    row = [None] * len(schema.COLUMN_NAMES)
+    row[schema.COLUMN_NAMES.index("department")] = value
+    params = _params(departments=tuple(chosen)) if chosen else _params()
+    (flags,) = facet_flags([row], params)
+    department = [f.key for f in filters.FACETS].index("department")
+    assert flags[department] is passes
+    assert all(flags[:department] + flags[department + 1:])  # no other filter
 
 
 def test_a_larger_catalog_counts_its_facets_apart(tmp_path):
