@@ -103,7 +103,7 @@ def results_of(catalog_version: tuple, params: dict) -> Results:
                    queried=lambda: facets_of(catalog_version, params))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)  # <= 1,000 rows each
+@st.cache_resource(max_entries=8, show_spinner=False)  # <= 0.8 MB each (1,000 rows)
 def searched_of(catalog_version: tuple, search: dict) -> tuple[tuple, ...]:
     """A small catalog's programs that pass ``search`` (its search words and
     bits), shared by every session and read-only: the rows every filter state
