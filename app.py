@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gme.runtime import freeze_after_first_run, limit_memory, reply_without_delay
+from gme.runtime import limit_memory, reply_without_delay
 
 limit_memory()  # allocator settings that keep RSS down: gme/runtime.py
 reply_without_delay()  # no 44 ms delayed-ACK stall per request: gme/runtime.py
@@ -22,6 +22,4 @@ PAGES = [
             icon=":material/badge:"),
 ]
 
-page = st.navigation(PAGES)
-page.run()
-freeze_after_first_run(page.url_path)  # fewer, shorter GC pauses: gme/runtime.py
+st.navigation(PAGES).run()

@@ -1,8 +1,7 @@
 """Process-wide settings for the server, applied once by ``app.py``.
 
-Memory (``limit_memory``), replies without a delayed-ACK stall
-(``reply_without_delay``) and short garbage-collection pauses
-(``freeze_after_first_run``).
+Memory (``limit_memory``) and replies without a delayed-ACK stall
+(``reply_without_delay``).
 
 Two allocator defaults make a long-running Streamlit server hold memory it no
 longer uses (measured with 20 sessions on 100,000 programs; docs/PERFORMANCE.md):
@@ -29,17 +28,6 @@ JavaScript files (docs/DEPLOYMENT.md). On Linux a connection inherits
 connection accepted afterwards. The connections of the very first visit, opened
 before this code first runs, keep the stall. uvicorn (``asgi.py``) sets the
 option itself; setting it again changes nothing.
-
-Python's full garbage collection scans every tracked object the process holds,
-and the server holds some 140,000 of them once the libraries are imported
-(Streamlit's, pandas', Plotly's modules, classes and functions). Each such
-collection held the GIL for 72-84 ms, so the server could not send a rerun's
-messages meanwhile: about 40 filter changes and searches of one session on 54
-programs met one (84 ms), and more sessions allocate more. ``gc.freeze()``
-after each page's first complete run moves what exists then out of the
-collector's sight: a full collection then took about 1 ms (docs/PERFORMANCE.md,
-item 38). Frozen objects are still freed when nothing refers to them; only a
-reference cycle among them would stay.
 """
 
 from __future__ import annotations
@@ -47,7 +35,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
-import gc
 import os
 import platform
 import socket
@@ -115,14 +102,3 @@ def _set_no_delay(fd: int) -> bool:
         except OSError:
             return False
         return True
-
-
-@functools.cache
-def freeze_after_first_run(page: str) -> int:
-    """Move every object the process holds now out of the garbage collector's
-    sight, once per page (its first complete run has imported what it uses);
-    how many objects are frozen. Python's full collections then scan only
-    what was made later, not the libraries' modules, classes and functions."""
-    del page  # the cache key only
-    gc.freeze()
-    return gc.get_freeze_count()

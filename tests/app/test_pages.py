@@ -19,24 +19,6 @@ def test_page_runs_without_exception(page):
     assert at.title, "every page has a title"
 
 
-def test_a_pages_first_run_freezes_the_process_objects():
-    """app.py freezes what the process holds after a page's first complete run
-    (gme.runtime.freeze_after_first_run): later full collections skip it."""
-    import gc
-
-    from gme import runtime
-
-    runtime.freeze_after_first_run.cache_clear()
-    gc.unfreeze()
-    try:
-        open_page("visiting")
-        assert gc.get_freeze_count() > 10_000
-        assert runtime.freeze_after_first_run.cache_info().currsize == 2  # two pages
-    finally:
-        gc.unfreeze()
-        runtime.freeze_after_first_run.cache_clear()
-
-
 def test_home_shows_catalog_figures():
     """The home page's metrics are the real catalog's counts."""
     at = open_page()

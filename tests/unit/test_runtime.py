@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import platform
 import socket
@@ -34,25 +33,6 @@ def test_limit_memory_switches_pyarrow_to_the_system_allocator():
 def test_malloc_thresholds_are_fixed_on_glibc_and_skipped_elsewhere():
     expected = runtime.THRESHOLD if ON_GLIBC else None
     assert runtime.limit_memory()["malloc_threshold"] == expected
-
-
-def test_each_pages_first_run_freezes_what_the_process_holds():
-    """freeze_after_first_run moves every object the process holds out of the
-    collector's sight (gc.freeze), once per page: a page's later runs freeze
-    nothing more, another page's first run freezes what was made since."""
-    runtime.freeze_after_first_run.cache_clear()
-    gc.unfreeze()
-    try:
-        frozen = runtime.freeze_after_first_run("explorer")
-        assert frozen > 10_000  # the libraries' objects, at least
-        later = [[] for _ in range(1_000)]  # tracked objects made after it
-        assert runtime.freeze_after_first_run("explorer") == frozen
-        # Not frozen again (frozen objects that are freed leave the count).
-        assert gc.get_freeze_count() <= frozen
-        assert runtime.freeze_after_first_run("visiting") >= frozen + len(later) - 100
-    finally:
-        gc.unfreeze()
-        runtime.freeze_after_first_run.cache_clear()
 
 
 @pytest.mark.skipif(not HAS_PROC_FD, reason="needs /proc/self/fd (Linux)")
