@@ -5,11 +5,11 @@ modification time and size, so an edited CSV is picked up on the next rerun.
 Every query runs on its own cursor (see ``Catalog.query``), because Streamlit
 runs each session in its own thread.
 
-The explorer's per-state caches (``results_of``, ``facets_of``, ``options_of``)
-live here, not in the page: a decorator in the page runs again on every rerun
-and reads its function's source to key the cache (AppTest, a state seen before
-at 54 programs: 19.2 / 18.5 -> 13.9 / 15.0 ms a rerun; docs/PERFORMANCE.md,
-item 33).
+The explorer's per-state caches (``results_of``, ``facets_of``, ``options_of``,
+and a small catalog's rows per search, ``searched_of``) live here, not in the
+page: a decorator in the page runs again on every rerun and reads its
+function's source to key the cache (AppTest, a state seen before at 54
+programs: 19.2 / 18.5 -> 13.9 / 15.0 ms a rerun; docs/PERFORMANCE.md, item 33).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from gme.catalog import load_catalog
 from gme.explorer import (
     EARLY_COUNTS_ROWS,
     ONE_QUERY_ROWS,
+    SEARCH_PARAMS,
     TABLE_ROWS,
     answers_in_one_query,
     facet_flags,
@@ -24,6 +25,7 @@ from gme.explorer import (
     start_facets,
     state_of_searched,
 )
+from gme.sql import parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,47 +174,57 @@ def test_a_small_catalog_state_is_one_query(real, monkeypatch):
 
 
 def test_the_one_query_has_the_columns_the_code_reads(real):
-    """explorer_searched_programs returns the catalog's columns, in order."""
+    """explorer_searched_programs returns the catalog's columns, in order, and
+    binds the search's parameters only."""
     catalog, _ = real
     frame = catalog.query("explorer_searched_programs", **_params())
     assert tuple(frame.columns) == schema.COLUMN_NAMES
     assert len(frame) == catalog.rows  # no search: every program
+    assert parameters("explorer_searched_programs") == set(SEARCH_PARAMS)
 
 
 def test_the_one_query_depends_on_the_search_alone(real):
-    """A small catalog's searched programs are the same whatever the facets;
-    a state made from them runs no query and equals the state queried afresh."""
+    """A small catalog's searched programs are those its search finds, in the
+    table's order, whatever the facets; a state made from them (with no query)
+    gives what the mix, table and facet count queries give."""
     catalog, ordered = real
-    chosen = {"types": ("Fellowship",), "disciplines": ("Physician",)}
-    params = _params(**chosen, search="cardio")
+    params = _params(types=("Fellowship",), disciplines=("Physician",),
+                     search="cardio")
     searched = searched_programs(catalog, params)
-    assert searched == searched_programs(catalog, _params(search="cardio"))
+    found = catalog.query("explorer_programs", **_params(search="cardio"),
+                          row_limit=None)
+    assert [row[0] for row in searched] == list(found["program_id"])
     assert 0 < len(searched) < catalog.rows
     made = state_of_searched(searched, ordered, params)  # rows in, no catalog
-    queried = one_query_state(catalog, ordered, params)
-    assert made.facets == queried.facets and made.table.equals(queried.table)
-    assert made.view.mix == queried.view.mix
+    apart = results(catalog, params)  # the mix and table queries
+    assert made.facets == facets(catalog, ordered, params)
+    assert made.table.equals(apart.table) and made.shown == apart.shown
+    assert list(made.view.mix) == list(apart.view.mix)
     assert made.total == 5  # the five cardio fellowships (all for physicians)
 
 
-@pytest.mark.parametrize(("value", "chosen", "passes"), [
-    ("Cardiology", [], True),  # an empty list: no filter
-    ("Cardiology", ["Cardiology"], True),
-    ("Cardiology", ["Pediatrics"], False),
-    (None, [""], True),  # '' stands for "Not stated"
-    (None, ["Cardiology"], False),
-    ("", [""], True),
-    ("cardiology", ["Cardiology"], False),  # exact, as in DuckDB
+@pytest.mark.parametrize(("facet", "value", "chosen", "passes"), [
+    ("department", "Cardiology", [], True),  # an empty list: no filter
+    ("department", "Cardiology", ["Cardiology"], True),
+    ("department", "Cardiology", ["Pediatrics"], False),
+    ("department", None, [""], True),  # '' stands for "Not stated"
+    ("department", None, ["Cardiology"], False),
+    ("department", "", [""], True),
+    ("department", "cardiology", ["Cardiology"], False),  # exact, as in DuckDB
+    ("type", "Fellowship", ["Residency", "Fellowship"], True),
+    ("type", "Fellowship", ["Residency"], False),
+    ("site", None, ["Tufts Medical Center", ""], True),
+    ("accreditation", "ACGME", ["Not ACGME", ""], False),
 ])
-def test_facet_flags_follow_the_macros_tests(value, chosen, passes):
+def test_facet_flags_follow_the_macros_tests(facet, value, chosen, passes):
     """facet_flags tests a facet as the filtered_programs macro does."""
+    at = [f.key for f in filters.FACETS].index(facet)
     row = [None] * len(schema.COLUMN_NAMES)
-    row[schema.COLUMN_NAMES.index("department")] = value
-    params = _params(departments=tuple(chosen)) if chosen else _params()
+    row[schema.COLUMN_NAMES.index(filters.FACETS[at].column)] = value
+    params = _params(**{filters.FACETS[at].param: tuple(chosen)})
     (flags,) = facet_flags([row], params)
-    department = [f.key for f in filters.FACETS].index("department")
-    assert flags[department] is passes
-    assert all(flags[:department] + flags[department + 1:])  # no other filter
+    assert flags[at] is passes
+    assert all(flags[:at] + flags[at + 1:])  # no other filter
 
 
 def test_a_larger_catalog_counts_its_facets_apart(tmp_path):
