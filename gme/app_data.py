@@ -23,12 +23,12 @@ import streamlit as st
 from gme import filters
 from gme.catalog import Catalog, CatalogError, catalog_path, load_catalog
 from gme.explorer import (
-    SEARCH_PARAMS,
     Facets,
     Results,
     answers_in_one_query,
     ordered_options,
     results,
+    search_part,
     searched_programs,
     start_facets,
     state_of_searched,
@@ -96,8 +96,7 @@ def results_of(catalog_version: tuple, params: dict) -> Results:
     gme.explorer.EARLY_COUNTS_ROWS, as soon as the first of them is)."""
     catalog = get_catalog()
     if answers_in_one_query(catalog):
-        searched = searched_of(catalog_version,
-                               {name: params[name] for name in SEARCH_PARAMS})
+        searched = searched_of(catalog_version, search_part(params))
         return state_of_searched(searched, options_of(catalog_version), params)
     return results(catalog, params,
                    queried=lambda: facets_of(catalog_version, params))

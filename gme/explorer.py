@@ -164,12 +164,17 @@ def answers_in_one_query(catalog: Catalog) -> bool:
     return catalog.rows <= ONE_QUERY_ROWS
 
 
+def search_part(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The search's parameters of ``params`` (SEARCH_PARAMS), the only ones
+    explorer_searched_programs binds: gme.app_data keys its rows by them."""
+    return {name: params[name] for name in SEARCH_PARAMS}
+
+
 def searched_programs(catalog: Catalog, params: Mapping[str, Any]) -> list[tuple]:
     """The programs that pass the search of ``params`` (its facets play no
-    part), every column, in the table's order
-    (``queries/explorer_searched_programs.sql``)."""
-    return catalog.records("explorer_searched_programs",
-                           **{name: params[name] for name in SEARCH_PARAMS})
+    part; the query binds only ``search_part``), every column, in the table's
+    order (``queries/explorer_searched_programs.sql``)."""
+    return catalog.records("explorer_searched_programs", **params)
 
 
 def one_query_state(catalog: Catalog, ordered: Mapping[str, Sequence[str]],
