@@ -611,12 +611,14 @@ def clear_filters(page, expect: Expect) -> dict[str, float]:
     return result
 
 
-def filter_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
+def filter_runs(page, oracle: CatalogOracle, layout: Layout, runs: int,
+                after_click: Callable[[str, dict[str, float]], None] | None = None
                 ) -> dict[str, list[dict[str, float]]]:
     """Departments added one at a time, largest first, so every click is a real
     change (the count grows); first as states new to the server, then, after
     "Clear filters", the same clicks again as seen states. The page shows the
-    unfiltered explorer and is left that way."""
+    unfiltered explorer and is left that way. ``after_click(label, times)`` is
+    called after each department click (``bench.trace`` reads the page then)."""
     found = {"filter change, new state": [], "filter change, seen state": [],
              "clear filters": []}
     departments = oracle.departments()[:runs]
@@ -626,6 +628,8 @@ def filter_runs(page, oracle: CatalogOracle, layout: Layout, runs: int
             rows = oracle.department_rows(*departments[:i + 1])
             expect = layout.expect_rows(oracle, rows, before)
             found[label].append(choose_department(page, department, expect))
+            if after_click is not None:
+                after_click(label, found[label][-1])
             before = rows
         found["clear filters"].append(
             clear_filters(page, layout.expect_rows(oracle, None, before)))

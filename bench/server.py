@@ -56,6 +56,9 @@ def server_command(kind: str, port: int) -> list[str]:
                 "--server.address", "127.0.0.1",
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none"]
+    if kind == "traced":  # bench.trace: streamlit run, logging every message
+        return [sys.executable, "-m", "bench.trace_server",
+                os.environ["GME_TRACE_LOG"], *server_command("streamlit", port)[3:]]
     if kind == "uvicorn":
         return [sys.executable, "-m", "uvicorn", "asgi:app",
                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
