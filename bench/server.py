@@ -57,8 +57,12 @@ def server_command(kind: str, port: int) -> list[str]:
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none"]
     if kind == "traced":  # bench.trace: streamlit run, logging every message
-        return [sys.executable, "-m", "bench.trace_server",
-                os.environ["GME_TRACE_LOG"], *server_command("streamlit", port)[3:]]
+        log = os.environ.get("GME_TRACE_LOG")
+        if not log:
+            raise RuntimeError("The 'traced' server needs GME_TRACE_LOG, the path "
+                               "of its log (python -m bench.trace sets it).")
+        return [sys.executable, "-m", "bench.trace_server", log,
+                *server_command("streamlit", port)[3:]]
     if kind == "uvicorn":
         return [sys.executable, "-m", "uvicorn", "asgi:app",
                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]

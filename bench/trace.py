@@ -3,26 +3,28 @@
     python -m bench.trace [--rounds 2] [--clicks 10] [--catalog CSV] [--out JSON]
 
 Each round starts a fresh server under ``bench.trace_server``, which logs when
-each message to the browser is queued and sent. It opens one explorer page in
-Chromium (``bench.browser``) whose init script records every websocket message
-when the page starts handling it (time and bytes), the long tasks (50 ms and
-more) and the rerun request it sends. Then it makes the harness's department
-clicks (``bench.browser.filter_runs``: new states, then the same states seen).
-The page's messages and the server's lines arrive in the same order on one
-socket and have the same sizes, so each message the page handled is paired
-with the server's line for it.
+each message to the browser is queued, handed to the connection and written
+to the socket. It opens one explorer page in Chromium (``bench.browser``)
+whose init script records every websocket message when the page starts
+handling it (time and bytes), the long tasks (50 ms and more) and the rerun
+request it sends. Then it makes the harness's department clicks
+(``bench.browser.filter_runs``: new states, then the same states seen). The
+page's messages and the server's writes come in the same order on one socket
+and have the same sizes, so each message the page handled is paired with the
+server's write of it.
 
 It prints, per click, in ms from pointer down:
 - when the page sent the rerun request;
-- when the server queued the first message and sent the chart and the table;
-- when the page handled the chart's and the table's messages, and the long
-  tasks it ran in between;
+- when the server queued its first message, and wrote the chart and the table;
+- when the page started on the chart's and the table's messages, and the long
+  tasks that ran while the table's message was on its way;
 - when the harness saw the KPIs and the table drawn.
 
 A click "splits" when the table is drawn more than ``SPLIT_MS`` after the KPIs.
-The summary counts them and says where their table message waited. Not part of
-``bench.run``: this explains a measurement; it does not make one. See
-docs/PERFORMANCE.md, "Where a rerun's messages wait".
+The summary counts them and says how long the table's message took from the
+socket to the page. Not part of ``bench.run``: this explains a measurement;
+it does not make one. See docs/PERFORMANCE.md, "Where a filter change waits,
+traced".
 """
 
 from __future__ import annotations
@@ -64,11 +66,12 @@ TRACE_JS = r"""
   } catch (e) {}
   // What the page recorded from ``start`` on, in ms from it; then forgotten.
   T.since = start => {
-    const rel = rows => rows.filter(r => r[0] + (r[1] || 0) >= start - 5)
+    const rel = (rows, end) => rows.filter(r => end(r) >= start)
       .map(([t, x]) => [t - start, x]);
-    const out = {origin: performance.timeOrigin, start: start, ws: rel(T.ws),
-                 tasks: rel(T.tasks), sent: T.sent.filter(t => t >= start)
-                   .map(t => t - start)};
+    const out = {origin: performance.timeOrigin, start: start,
+                 ws: rel(T.ws, ([t]) => t),  // [ms, bytes]
+                 tasks: rel(T.tasks, ([t, ms]) => t + ms),  // running at start
+                 sent: T.sent.filter(t => t >= start).map(t => t - start)};
     T.ws = []; T.tasks = []; T.sent = [];
     return out;
   };
@@ -80,10 +83,10 @@ TRACE_JS = r"""
 class ServerLine:
     """One line of ``bench.trace_server``'s log."""
 
-    mark: str  # 'E' queued by the script, 'S' sent by the event loop
+    mark: str  # 'E' queued, 'S' handed to the connection, 'W' written
     wall_ms: float
     size: int
-    what: str
+    what: str  # '-' on 'W' lines
 
 
 def parse_log(text: str) -> list[ServerLine]:
@@ -95,25 +98,40 @@ def parse_log(text: str) -> list[ServerLine]:
     return lines
 
 
-def pair(page: Sequence[Sequence[float]], sent: Sequence[ServerLine],
+def pair(sizes: Sequence[int], lines: Sequence[ServerLine],
          lookahead: int = 8) -> list[ServerLine | None]:
-    """For each page message [ms, bytes], the server's send line for it: the next
-    unpaired line of the same size within ``lookahead`` lines (None if none)."""
+    """For each message size in ``sizes`` (in order), its line among ``lines``
+    (in the same order): the next unpaired one of the same size within
+    ``lookahead`` lines, or None."""
     paired: list[ServerLine | None] = []
     at = 0
-    for _, size in page:
-        match = next((i for i in range(at, min(at + lookahead, len(sent)))
-                      if sent[i].size == size), None)
-        paired.append(None if match is None else sent[match])
+    for size in sizes:
+        match = next((i for i in range(at, min(at + lookahead, len(lines)))
+                      if lines[i].size == size), None)
+        paired.append(None if match is None else lines[match])
         if match is not None:
             at = match + 1
     return paired
 
 
-def first(lines: Sequence[ServerLine | None], part: str) -> int | None:
-    """Index of the first line whose description contains ``part``."""
-    return next((i for i, line in enumerate(lines)
-                 if line is not None and part in line.what), None)
+def written_messages(lines: Sequence[ServerLine], since_ms: float
+                     ) -> list[tuple[ServerLine, str]]:
+    """The messages written to the socket from ``since_ms`` (wall clock) on,
+    each with what it carries (from the 'S' line of the same size, in order)."""
+    later = [line for line in lines if line.wall_ms >= since_ms]
+    writes = [line for line in later if line.mark == "W"]
+    handed = pair([w.size for w in writes], [line for line in later
+                                              if line.mark == "S"])
+    return [(w, "?" if s is None else s.what) for w, s in zip(writes, handed,
+                                                              strict=True)]
+
+
+def overlapping(tasks: Sequence[Sequence[float]], start: float | None,
+                end: float | None) -> list:
+    """The long tasks [start, duration] that ran at some time in [start, end)."""
+    if start is None or end is None:
+        return []
+    return [task for task in tasks if task[0] < end and task[0] + task[1] > start]
 
 
 def click_summary(record: dict, lines: Sequence[ServerLine]) -> dict:
@@ -123,47 +141,49 @@ def click_summary(record: dict, lines: Sequence[ServerLine]) -> dict:
     click's ``kind`` and the harness's ``times``; ``lines`` the server's log of
     the whole round."""
     start_wall = record["origin"] + record["start"]
-    later = [line for line in lines if line.wall_ms >= start_wall]
-    paired = pair(record["ws"], [line for line in later if line.mark == "S"])
-    chart, table = first(paired, "plotly_chart"), first(paired, "dataframe")
+    written = written_messages(lines, start_wall)
+    paired = pair([size for _, size in record["ws"]], [w for w, _ in written])
+    what = {id(w): carries for w, carries in written}
 
-    def sent(i: int | None) -> float | None:
-        line = None if i is None else paired[i]
-        return None if line is None else line.wall_ms - start_wall
+    def find(part: str) -> tuple[float | None, float | None]:
+        """(written, handled by the page) of the first message carrying ``part``."""
+        for (handled, _), line in zip(record["ws"], paired, strict=True):
+            if line is not None and part in what[id(line)]:
+                return line.wall_ms - start_wall, handled
+        return None, None
 
-    def handled(i: int | None) -> float | None:
-        return None if i is None else record["ws"][i][0]
-
+    chart_written, chart_handled = find("plotly_chart")
+    table_written, table_handled = find("dataframe")
     times = record["times"]
-    table_sent, table_handled = sent(table), handled(table)
-    waited = table_sent is not None and table_handled is not None
     return {
         "kind": record["kind"], "total": times["total"],
         "request": record["sent"][0] if record["sent"] else None,
-        "server_first": next((line.wall_ms - start_wall for line in later
-                              if line.mark == "E"), None),
-        "chart_sent": sent(chart), "table_sent": table_sent,
-        "chart_handled": handled(chart), "table_handled": table_handled,
-        "tasks_between": [task for task in record["tasks"] if waited
-                          and table_sent <= task[0] < table_handled],
-        "kpi": times.get("kpi"), "table_drawn": times.get("drawn"),
-        "split": times.get("drawn", 0) - times.get("kpi", 0) > SPLIT_MS,
+        "server_first": next((line.wall_ms - start_wall for line in lines
+                              if line.mark == "E" and line.wall_ms >= start_wall),
+                             None),
+        "chart_written": chart_written, "table_written": table_written,
+        "chart_handled": chart_handled, "table_handled": table_handled,
+        "tasks_between": overlapping(record["tasks"], table_written, table_handled),
+        "kpi": times["kpi"], "table_drawn": times["drawn"],
+        "split": times["drawn"] - times["kpi"] > SPLIT_MS,
         "messages": len(record["ws"]), "bytes": sum(n for _, n in record["ws"]),
-        "unpaired": sum(p is None for p in paired),
+        "unpaired": sum(line is None for line in paired),
     }
 
 
 def summarize(clicks: Sequence[dict]) -> dict[str, dict]:
-    """Per kind of click: how many split, and where the table's message waited
-    (ms from the server sending it to the page handling it; medians)."""
+    """Per kind of click: how many split, and how long the table's message took
+    from its write to the socket until the page handled it (median), with and
+    without a split, and in how many of those clicks a long task ran meanwhile."""
     out = {}
     for kind in dict.fromkeys(c["kind"] for c in clicks):
         mine = [c for c in clicks if c["kind"] == kind]
         out[kind] = {"clicks": len(mine), "split": sum(c["split"] for c in mine)}
         for label, group in (("split", [c for c in mine if c["split"]]),
                              ("not split", [c for c in mine if not c["split"]])):
-            waits = [c["table_handled"] - c["table_sent"] for c in group
-                     if c["table_sent"] is not None and c["table_handled"] is not None]
+            waits = [c["table_handled"] - c["table_written"] for c in group
+                     if c["table_written"] is not None
+                     and c["table_handled"] is not None]
             out[kind][f"table waited, {label}"] = (
                 round(statistics.median(waits), 1) if waits else None)
             out[kind][f"a long task meanwhile, {label}"] = sum(
@@ -172,6 +192,7 @@ def summarize(clicks: Sequence[dict]) -> dict[str, dict]:
 
 
 def fmt(ms: float | None) -> str:
+    """Whole milliseconds, or '-' for a time not found."""
     return "-" if ms is None else f"{ms:.0f}"
 
 
@@ -179,21 +200,30 @@ def describe_click(c: dict) -> str:
     """One printed line per click."""
     tasks = ", ".join(f"{t:.0f}+{d:.0f}" for t, d in c["tasks_between"]) or "none"
     return (f"{c['kind']:<10} all {fmt(c['total']):>4} | request {fmt(c['request'])}"
-            f" | server: first {fmt(c['server_first'])}, chart sent "
-            f"{fmt(c['chart_sent'])}, table sent {fmt(c['table_sent'])} | page: "
+            f" | server: first {fmt(c['server_first'])}, chart written "
+            f"{fmt(c['chart_written'])}, table written {fmt(c['table_written'])}"
+            f" | page: "
             f"chart {fmt(c['chart_handled'])}, table {fmt(c['table_handled'])} "
-            f"(long tasks between: {tasks}) | KPIs {fmt(c['kpi'])}, table drawn "
+            f"(long tasks meanwhile: {tasks}) | KPIs {fmt(c['kpi'])}, table drawn "
             f"{fmt(c['table_drawn'])}{'  SPLIT' if c['split'] else ''}"
             f" | {c['messages']} messages, {c['bytes']:,} bytes")
 
 
-def trace_round(browser, catalog: Path, clicks: int, log: Path) -> list[dict]:
-    """One fresh server and page; the summaries of its department clicks."""
+def traced_server(catalog: Path, log: Path) -> AppProcess:
+    """A fresh server under ``bench.trace_server``, logging to ``log``."""
     log.unlink(missing_ok=True)
     os.environ["GME_TRACE_LOG"] = str(log)
+    try:
+        return AppProcess(catalog, kind="traced", log_name="bench-trace")
+    finally:
+        del os.environ["GME_TRACE_LOG"]
+
+
+def trace_round(browser, catalog: Path, clicks: int, log: Path) -> list[dict]:
+    """One fresh server and page; the summaries of its department clicks."""
     oracle = B.CatalogOracle(catalog)
     records: list[dict] = []
-    with AppProcess(catalog, kind="traced", log_name="bench-trace") as server:
+    with traced_server(catalog, log) as server:
         server.wait_ready()
         explorer = B.open_explorer(browser, server.url, oracle.total)
         try:
@@ -215,6 +245,7 @@ def trace_round(browser, catalog: Path, clicks: int, log: Path) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the rounds, print each click and the summary, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--clicks", type=int, default=10, help="per kind, per round")

@@ -1,19 +1,25 @@
 """Bench only: ``streamlit run`` with every message to the browser logged.
 
 ``python -m bench.trace_server LOG run app.py [streamlit's options]`` is
-``streamlit run`` with two of Streamlit's internal methods wrapped, to log each
-ForwardMsg (each delta, and the run's other messages) twice: when the script
-thread queues it (``E``) and when the server's event loop writes it to the
-websocket (``S``). One line each:
+``streamlit run`` with three methods wrapped, to log each ForwardMsg (each
+delta, and the run's other messages) three times, on the server's event loop:
 
-    S 1795816603269.7 423 delta:plotly_chart:0.1.3.0.1
+- ``E``: queued for the browser (``AppSession._enqueue_forward_msg``; a
+  script's messages reach it from the script thread by ``call_soon``);
+- ``S``: handed to the connection (``Runtime._send_message``), which only
+  puts it on the connection's send queue;
+- ``W``: written to the websocket (Starlette's ``WebSocket.send_bytes`` has
+  returned).
 
-(kind, wall-clock ms, serialized bytes, what). The byte count is the websocket
-message's payload, so ``bench.trace`` can pair each line with the message the
-page received. The wrapped methods are private to Streamlit 1.67
-(``AppSession._enqueue_forward_msg``, ``Runtime._send_message``); a later
-version may rename them, and then this fails at start, loudly. Not part of
-the app.
+One line each (kind, wall-clock ms, serialized bytes, what; ``W`` lines do
+not know what they carry, ``bench.trace`` pairs them with the ``S`` lines):
+
+    S 1795816603269.7 2132 delta:plotly_chart:0.1.3.0.1
+
+The byte count is the websocket message's payload, so ``bench.trace`` can pair
+each line with the message the page received. The first two methods are
+private to Streamlit 1.67; a later version may rename them, and then this
+fails at start, loudly. Not part of the app.
 """
 
 from __future__ import annotations
@@ -39,33 +45,48 @@ def describe(msg) -> str:
 
 
 def logged(method: Callable, log: TextIO, mark: str) -> Callable:
-    """``method`` (whose last argument is a ForwardMsg) that first logs it."""
-    def wrapper(*args):
-        msg = args[-1]
+    """``method`` (whose last positional argument, or ``msg``, is a ForwardMsg)
+    that first logs it."""
+    def wrapper(*args, **kwargs):
+        msg = kwargs.get("msg", args[-1] if args else None)
         log.write(f"{mark} {time.time() * 1000:.1f} {msg.ByteSize()} "
                   f"{describe(msg)}\n")
-        return method(*args)
+        return method(*args, **kwargs)
+    return wrapper
+
+
+def logged_write(send_bytes: Callable, log: TextIO) -> Callable:
+    """Starlette's async ``WebSocket.send_bytes`` that logs once it has returned."""
+    async def wrapper(websocket, data: bytes, *args, **kwargs):
+        result = await send_bytes(websocket, data, *args, **kwargs)
+        log.write(f"W {time.time() * 1000:.1f} {len(data)} -\n")
+        return result
     return wrapper
 
 
 def install(log: TextIO) -> None:
-    """Wrap Streamlit's enqueue and send of ForwardMsgs to log them."""
+    """Wrap Streamlit's queueing and sending of ForwardMsgs, and the socket's
+    write, to log them."""
+    from starlette.websockets import WebSocket
     from streamlit.runtime import app_session, runtime
 
     session, server = app_session.AppSession, runtime.Runtime
     session._enqueue_forward_msg = logged(session._enqueue_forward_msg, log, "E")
     server._send_message = logged(server._send_message, log, "S")
+    WebSocket.send_bytes = logged_write(WebSocket.send_bytes, log)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> None:
+    """Install the logging, then run Streamlit's command line with the rest
+    of ``argv`` (it exits the process itself)."""
     if len(argv) < 2:
         raise SystemExit("usage: python -m bench.trace_server LOG run app.py ...")
     from streamlit.web.cli import main as streamlit_main
 
-    install(open(argv[0], "a", encoding="utf-8", buffering=1))  # noqa: SIM115
+    install(open(argv[0], "a", encoding="utf-8", buffering=1))
     sys.argv = ["streamlit", *argv[1:]]
-    return streamlit_main()
+    streamlit_main()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])
