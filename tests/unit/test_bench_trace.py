@@ -9,6 +9,8 @@ real ForwardMsg.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import io
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -61,8 +63,6 @@ def test_logged_writes_one_line_then_calls_through():
 
 def test_logged_write_logs_after_the_socket_write_returns():
     """'W' is logged once the write has finished, with the payload's length."""
-    import asyncio
-
     log = io.StringIO()
     order = []
 
@@ -71,7 +71,11 @@ def test_logged_write_logs_after_the_socket_write_returns():
         return len(data)
 
     wrapped = trace_server.logged_write(send_bytes, log)
-    assert asyncio.run(wrapped("websocket", b"x" * 1234)) == 1234
+    # In a thread of its own: the browser tests' Playwright may be running an
+    # event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        sent = pool.submit(asyncio.run, wrapped("websocket", b"x" * 1234)).result()
+    assert sent == 1234
     assert order == [("sent", "")]  # nothing logged before the write
     mark, _, size, what = log.getvalue().split(" ", 3)
     assert (mark, size, what) == ("W", "1234", "-\n")
