@@ -34,7 +34,7 @@ import json
 import os
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import browser as B
@@ -115,15 +115,16 @@ def pair(sizes: Sequence[int], lines: Sequence[ServerLine],
 
 
 def written_messages(lines: Sequence[ServerLine], since_ms: float
-                     ) -> list[tuple[ServerLine, str]]:
-    """The messages written to the socket from ``since_ms`` (wall clock) on,
-    each with what it carries (from the 'S' line of the same size, in order)."""
+                     ) -> list[ServerLine]:
+    """The 'W' lines (messages written to the socket) from ``since_ms`` (wall
+    clock) on, each with what it carries taken from the 'S' line of the same
+    size, in order ('?' if none)."""
     later = [line for line in lines if line.wall_ms >= since_ms]
     writes = [line for line in later if line.mark == "W"]
     handed = pair([w.size for w in writes], [line for line in later
                                               if line.mark == "S"])
-    return [(w, "?" if s is None else s.what) for w, s in zip(writes, handed,
-                                                              strict=True)]
+    return [replace(w, what="?" if s is None else s.what)
+            for w, s in zip(writes, handed, strict=True)]
 
 
 def overlapping(tasks: Sequence[Sequence[float]], start: float | None,
@@ -141,14 +142,13 @@ def click_summary(record: dict, lines: Sequence[ServerLine]) -> dict:
     click's ``kind`` and the harness's ``times``; ``lines`` the server's log of
     the whole round."""
     start_wall = record["origin"] + record["start"]
-    written = written_messages(lines, start_wall)
-    paired = pair([size for _, size in record["ws"]], [w for w, _ in written])
-    what = {id(w): carries for w, carries in written}
+    paired = pair([size for _, size in record["ws"]],
+                  written_messages(lines, start_wall))
 
     def find(part: str) -> tuple[float | None, float | None]:
         """(written, handled by the page) of the first message carrying ``part``."""
         for (handled, _), line in zip(record["ws"], paired, strict=True):
-            if line is not None and part in what[id(line)]:
+            if line is not None and part in line.what:
                 return line.wall_ms - start_wall, handled
         return None, None
 

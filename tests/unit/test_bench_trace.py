@@ -113,7 +113,7 @@ def test_written_messages_take_what_they_carry_from_the_handed_lines():
         line("W", 14, 77, "-"),  # no 'S' line of that size
     ]))
     written = trace.written_messages(lines, START_WALL)
-    assert [(w.wall_ms - START_WALL, what) for w, what in written] == [
+    assert [(w.wall_ms - START_WALL, w.what) for w in written] == [
         (12, "delta:metric:0.1.2.0.0"), (13, "delta:plotly_chart:0.1.3.0.1"),
         (14, "?")]
 
